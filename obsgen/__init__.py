@@ -1,0 +1,1 @@
+"""obsgen: observability as code for a multi-region platform."""
