@@ -1,0 +1,87 @@
+"""The command line: parse arguments, call the core, map outcomes to exit statuses."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from obsgen import names
+from obsgen.errors import DefinitionError
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+
+
+def _load(root: Path):
+    from obsgen.load import load_estate
+
+    try:
+        return load_estate(root)
+    except DefinitionError as exc:
+        click.echo(f"error: {exc.one_line()}", err=True)
+        sys.exit(EXIT_USAGE)
+
+
+root_option = click.option(
+    "--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+    show_default=True, help="Estate root holding rules/, dashboards/ and pipelines/.",
+)
+out_option = click.option(
+    "--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="Generated tree (default: ROOT/generated).",
+)
+
+
+@click.group()
+def main():
+    """obsgen: observability as code for a multi-region platform."""
+
+
+@main.command()
+@root_option
+@out_option
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 and list what is stale.")
+def build(root: Path, out: Path | None, check: bool):
+    """Render every region's configuration into generated/."""
+    from obsgen.build import render_tree
+    from obsgen.writer import diff, write_tree
+
+    estate = _load(root)
+    tree = render_tree(estate)
+    out = out or root / names.GENERATED
+    if check:
+        problems = diff(out, tree)
+        for line in problems:
+            click.echo(line)
+        if problems:
+            click.echo(f"{out} is stale: {len(problems)} file(s) differ; run `obsgen build`", err=True)
+            sys.exit(EXIT_FAIL)
+        click.echo(f"{out} is up to date ({len(tree)} files)")
+        return
+    write_tree(out, tree)
+    click.echo(f"wrote {len(tree)} files to {out}")
+
+
+@main.command("test")
+@root_option
+@out_option
+def test_cmd(root: Path, out: Path | None):
+    """Prove generated/ with promtool: check every rule file, run every unit test."""
+    from obsgen import promtool
+
+    out = out or root / names.GENERATED
+    rules, tests = promtool.rule_files(out), promtool.test_files(out)
+    if not rules:
+        click.echo(f"error: no rule files under {out}; run `obsgen build` first", err=True)
+        sys.exit(EXIT_USAGE)
+    ok = True
+    for result in (promtool.check_rules(rules), promtool.test_rules(tests) if tests else None):
+        if result is None:
+            continue
+        ok &= result.ok
+        status = "ok" if result.ok else "FAILED"
+        click.echo(f"{result.step}: {status}")
+        if not result.ok:
+            click.echo(result.output)
+    click.echo(f"{len(rules)} rule files checked, {len(tests)} unit-test files run")
+    sys.exit(EXIT_OK if ok else EXIT_FAIL)

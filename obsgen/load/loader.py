@@ -1,0 +1,153 @@
+"""Import the definition modules under an estate root and collect the model objects they hold."""
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import sys
+import traceback
+from pathlib import Path
+
+from obsgen.errors import DefinitionError, Site
+from obsgen.site import PACKAGE_DIR
+from obsgen.model import Alert, Estate, GlobalRecording, GlobalView, Recording, Region, SLO
+from obsgen.load.validate import validate
+
+DEFINITION_DIRS = ("rules", "dashboards", "pipelines")
+
+
+def load_estate(root: Path) -> Estate:
+    """The validated estate under `root`; DefinitionError on the first bad definition."""
+    root = Path(root).resolve()
+    objects = _collect(root)
+    estate = _assemble(objects)
+    validate(estate, root)
+    return estate
+
+
+def definition_files(root: Path) -> list[Path]:
+    files = []
+    for top in DEFINITION_DIRS:
+        base = root / top
+        if base.is_dir():
+            files += sorted(p for p in base.rglob("*.py") if "__pycache__" not in p.parts)
+    return files
+
+
+def _collect(root: Path) -> list[object]:
+    seen: dict[int, object] = {}
+    with _definitions_importable(root):
+        for path in definition_files(root):
+            module = _import(root, path)
+            for value in vars(module).values():
+                for obj in _model_objects(value):
+                    seen.setdefault(id(obj), obj)
+    return list(seen.values())
+
+
+def _import(root: Path, path: Path):
+    rel = path.relative_to(root)
+    parts = list(rel.with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    name = ".".join(parts)
+    try:
+        return importlib.import_module(name)
+    except DefinitionError:
+        raise
+    except SyntaxError as exc:
+        site = Site(_relative(root, exc.filename or str(path)), exc.lineno or 0)
+        raise DefinitionError(site, f"module {name}", f"syntax error: {exc.msg}") from None
+    except Exception as exc:  # the module's own code failed while importing
+        site = _failure_site(root, path, exc)
+        raise DefinitionError(
+            site, f"module {name}", f"raised {type(exc).__name__} on import: {exc}"
+        ) from None
+
+
+def _failure_site(root: Path, path: Path, exc: BaseException) -> Site:
+    """The deepest frame of the failure that lies in a definition file, else the module itself."""
+    best = Site(_relative(root, str(path)), 1)
+    for frame in traceback.extract_tb(exc.__traceback__):
+        try:
+            Path(frame.filename).resolve().relative_to(root)
+        except ValueError:
+            continue
+        if not frame.filename.startswith(PACKAGE_DIR):
+            best = Site(_relative(root, frame.filename), frame.lineno or 0)
+    return best
+
+
+def _relative(root: Path, filename: str) -> str:
+    try:
+        return str(Path(filename).resolve().relative_to(root))
+    except ValueError:
+        return filename
+
+
+def _model_objects(value):
+    if _is_definition(value):
+        yield value
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _model_objects(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _model_objects(item)
+
+
+def _is_definition(value) -> bool:
+    cls = type(value)
+    return (
+        dataclasses.is_dataclass(value)
+        and not isinstance(value, type)
+        and cls.__module__.startswith("obsgen.model")
+        and hasattr(cls, "kind")
+    )
+
+
+_KINDS = {
+    Region: "regions",
+    GlobalView: "global_view",
+    Alert: "alerts",
+    Recording: "recordings",
+    GlobalRecording: "global_recordings",
+    SLO: "slos",
+}
+
+
+def _assemble(objects: list[object]) -> Estate:
+    buckets: dict[str, list] = {field: [] for field in _KINDS.values()}
+    others = []
+    for obj in objects:
+        field = _KINDS.get(type(obj))
+        (buckets[field] if field else others).append(obj)
+    views = buckets.pop("global_view")
+    if len(views) > 1:
+        raise DefinitionError(views[1].site, "global view", "more than one GlobalView is defined")
+    return Estate(
+        global_view=views[0] if views else None,
+        others=tuple(others),
+        **{k: tuple(v) for k, v in buckets.items()},
+    )
+
+
+class _definitions_importable:
+    """Put the estate root first on sys.path and forget its packages before and after, so
+    two estates loaded in one process never see each other's modules."""
+
+    def __init__(self, root: Path):
+        self.root = str(root)
+
+    def _forget(self):
+        for name in list(sys.modules):
+            if name.split(".")[0] in DEFINITION_DIRS:
+                del sys.modules[name]
+
+    def __enter__(self):
+        self._forget()
+        sys.path.insert(0, self.root)
+        importlib.invalidate_caches()
+
+    def __exit__(self, *exc):
+        sys.path.remove(self.root)
+        self._forget()

@@ -1,0 +1,69 @@
+"""The region table's row, and the global view that spans the regions allowed to share data."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from obsgen.errors import Site
+from obsgen.site import caller_site
+
+
+@dataclass(frozen=True)
+class Channel:
+    """Where a region's alerts go. Secrets are never here: `secret_env` names the variable
+    (or `secret_file` the file) that holds the key or webhook URL at deploy time."""
+
+    kind: str                      # pagerduty | slack | email | webhook | dingtalk | wechat_work
+    target: str                    # channel name, address, or service name
+    severities: tuple[str, ...] = ("critical", "warning")
+    groups: tuple[str, ...] = ()   # alert groups routed here regardless of severity
+    secret_env: str | None = None
+    secret_file: str | None = None
+    site: Site = field(default_factory=caller_site, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Region:
+    name: str
+    provider: str
+    cloud_region: str
+    prometheus_url: str
+    alertmanager_url: str
+    scrape_interval: str
+    evaluation_interval: str
+    retention: str
+    isolated: bool                 # never feeds or reads the global view
+    residency: str                 # MANDATORY | PREFERRED | OPTIONAL
+    cross_border: str              # ALLOWED | WITH_CONSENT | RESTRICTED | PROHIBITED
+    regulations: tuple[str, ...]
+    audit_retention: str
+    timezone: str
+    business_hours: str            # "09:00-17:00" in the region's time zone
+    channels: tuple[Channel, ...]
+    anonymize_alerts: bool = False  # strip user identifiers from notifications (GDPR)
+    site: Site = field(default_factory=caller_site, compare=False, repr=False)
+
+    @property
+    def kind(self) -> str:
+        return "region"
+
+    @property
+    def feeds_global(self) -> bool:
+        return not self.isolated
+
+
+@dataclass(frozen=True)
+class GlobalView:
+    """The Thanos layer over the non-isolated regions."""
+
+    query_url: str
+    ruler_name: str
+    alertmanager_url: str
+    object_storage: str
+    retention_raw: str
+    retention_5m: str
+    retention_1h: str
+    site: Site = field(default_factory=caller_site, compare=False, repr=False)
+
+    @property
+    def kind(self) -> str:
+        return "global view"

@@ -1,0 +1,84 @@
+"""Service level objectives: what is measured (the SLI kinds) and what is promised."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping, Union
+
+from obsgen.errors import Site
+from obsgen.site import caller_site
+
+
+@dataclass(frozen=True)
+class EventRatio:
+    """Bad (or good) events over all events, from counters. Each field is a vector selector,
+    e.g. 'http_requests_total{service="api",status=~"5.."}'. Give `errors` or `good`."""
+
+    total: str
+    errors: str | None = None
+    good: str | None = None
+
+
+@dataclass(frozen=True)
+class LatencyThreshold:
+    """The share of requests slower than `threshold` seconds, from a classic histogram
+    `<histogram>_bucket` / `<histogram>_count`. The `le` label matches "1" and "1.0" alike."""
+
+    histogram: str
+    threshold: float
+    matchers: str = ""   # extra label matchers, e.g. 'service="api"'
+
+
+@dataclass(frozen=True)
+class RawRatio:
+    """Escape hatch: expressions for the error and total counts over `$window`, e.g.
+    'sum(increase(jobs_failed_total[$window]))'."""
+
+    errors: str
+    total: str
+
+
+SLI = Union[EventRatio, LatencyThreshold, RawRatio]
+
+
+@dataclass(frozen=True)
+class BurnWindow:
+    """One row of a multiwindow, multi-burn-rate alert policy (see obsgen/policy/burn_rates.py)."""
+
+    tier: str          # page | ticket
+    long: str
+    short: str
+    factor: float
+    severity: str      # the alert's severity label: critical | warning
+
+
+@dataclass(frozen=True)
+class SLO:
+    service: str
+    name: str
+    objective: float                 # percent, e.g. 99.5
+    sli: SLI
+    description: str
+    period: str = "30d"
+    regions: tuple[str, ...] | None = None
+    objective_overrides: Mapping[str, float] = field(default_factory=dict)   # region -> percent
+    alerting: tuple[BurnWindow, ...] | None = None   # None: the SRE workbook policy
+    runbook: str | None = None
+    absent_alert: bool = False       # alert when the SLI's series vanish
+    min_events: int = 0              # low-traffic guard: no burn alert below this many events in the long window
+    labels: Mapping[str, str] = field(default_factory=dict)
+    site: Site = field(default_factory=caller_site, compare=False, repr=False)
+
+    @property
+    def kind(self) -> str:
+        return "slo"
+
+    @property
+    def id(self) -> str:
+        return f"{self.service}-{self.name}"
+
+    def objective_in(self, region: str) -> float:
+        return self.objective_overrides.get(region, self.objective)
+
+    def error_budget_in(self, region: str) -> float:
+        """The allowed error ratio, e.g. 0.005 for 99.5%."""
+        return round(1 - self.objective_in(region) / 100, 12)

@@ -1,0 +1,1 @@
+"""One pure renderer per target: (estate, region) -> {relative path: document}."""

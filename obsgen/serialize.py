@@ -1,0 +1,35 @@
+"""The one place documents become bytes: YAML and JSON, stable, with the generated header."""
+from __future__ import annotations
+
+import json
+
+import yaml
+
+from obsgen import names
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _str(dumper, value: str):
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _str)
+
+
+def to_yaml(doc, comment: str = names.HEADER) -> bytes:
+    """Mappings keep the order the renderer built (renderers sort what has no natural order)."""
+    body = yaml.dump(doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=10_000, default_flow_style=False)
+    return f"# {comment}\n{body}".encode()
+
+
+def to_json(doc) -> bytes:
+    """JSON has no comments; generated JSON files carry the header in their own metadata."""
+    return (json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
+
+
+def to_text(text: str, comment_prefix: str = "#") -> bytes:
+    return f"{comment_prefix} {names.HEADER}\n{text.rstrip()}\n".encode()

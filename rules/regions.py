@@ -1,0 +1,103 @@
+"""The region table: every per-region fact of the platform design (seed sections 1.1-1.3, 6.1, 6.2).
+
+Renderers ask these attributes; none of them tests a region's name. Where the seed is silent
+the value is marked `# assumed`.
+"""
+from obsgen.model import Channel, GlobalView, Region
+
+PAGERDUTY = Channel("pagerduty", "platform-oncall", severities=("critical",), secret_env="PAGERDUTY_INTEGRATION_KEY")
+SLACK_CRITICAL = Channel("slack", "#alerts-critical", severities=("critical",), secret_env="SLACK_WEBHOOK_URL")
+SLACK_WARNINGS = Channel("slack", "#alerts-warnings", severities=("warning",), secret_env="SLACK_WEBHOOK_URL")
+SLACK_BUSINESS = Channel("slack", "#business-metrics", severities=(), groups=("business",), secret_env="SLACK_WEBHOOK_URL")
+EMAIL = Channel("email", "oncall@covergen.ai,engineering@covergen.ai", severities=("critical",), secret_env="SMTP_PASSWORD")
+GLOBAL_CHANNELS = (PAGERDUTY, SLACK_CRITICAL, SLACK_WARNINGS, SLACK_BUSINESS, EMAIL)
+
+REGIONS = (
+    Region(
+        name="us-east",
+        provider="Google Cloud",
+        cloud_region="us-east1",
+        prometheus_url="https://prometheus-us-east.covergen.ai",
+        alertmanager_url="https://alertmanager-us-east.covergen.ai",
+        scrape_interval="15s",
+        evaluation_interval="1m",  # assumed
+        retention="30d",
+        isolated=False,
+        residency="OPTIONAL",
+        cross_border="ALLOWED",
+        regulations=("CCPA", "COPPA", "SOX"),
+        audit_retention="7y",
+        timezone="America/New_York",
+        business_hours="09:00-17:00",
+        channels=GLOBAL_CHANNELS,
+    ),
+    Region(
+        name="eu-west",
+        provider="Google Cloud",
+        cloud_region="europe-west3",
+        prometheus_url="https://prometheus-eu-west.covergen.ai",
+        alertmanager_url="https://alertmanager-eu-west.covergen.ai",
+        scrape_interval="15s",
+        evaluation_interval="1m",  # assumed
+        retention="30d",
+        isolated=False,
+        residency="MANDATORY",
+        cross_border="RESTRICTED",
+        regulations=("GDPR", "Digital Services Act", "ePrivacy Directive"),
+        audit_retention="6y",
+        timezone="Europe/Berlin",
+        business_hours="09:00-17:00",
+        channels=GLOBAL_CHANNELS,
+        anonymize_alerts=True,  # 6.2: gdpr_compliance: alert_data_anonymization
+    ),
+    Region(
+        name="ap-southeast",
+        provider="Google Cloud",
+        cloud_region="asia-southeast1",
+        prometheus_url="https://prometheus-ap-southeast.covergen.ai",
+        # The seed lists no regional Alertmanager here: ap-southeast uses the global one.
+        alertmanager_url="https://alertmanager.covergen.ai",
+        scrape_interval="15s",
+        evaluation_interval="1m",  # assumed
+        retention="30d",
+        isolated=False,
+        residency="PREFERRED",
+        cross_border="WITH_CONSENT",
+        regulations=("PDPA (Singapore)", "Privacy Act (Australia)", "PIPEDA"),
+        audit_retention="7y",
+        timezone="Asia/Singapore",
+        business_hours="09:00-17:00",
+        channels=GLOBAL_CHANNELS,
+    ),
+    Region(
+        name="cn-east",
+        provider="Alibaba Cloud",
+        cloud_region="cn-hangzhou",
+        prometheus_url="https://prometheus-cn-east.covergen.com.cn",
+        alertmanager_url="https://alertmanager-cn-east.covergen.com.cn",
+        scrape_interval="15s",  # assumed: the seed gives none for cn-east
+        evaluation_interval="1m",  # assumed
+        retention="15d",  # local regulation
+        isolated=True,
+        residency="MANDATORY",
+        cross_border="PROHIBITED",
+        regulations=("Cybersecurity Law", "Data Security Law", "PIPL"),
+        audit_retention="3y",
+        timezone="Asia/Shanghai",
+        business_hours="09:00-18:00",
+        channels=(
+            Channel("dingtalk", "covergen-cn-oncall", severities=("critical", "warning"), groups=("business",), secret_env="DINGTALK_WEBHOOK_URL"),
+            Channel("wechat_work", "covergen-cn-oncall", severities=("critical",), secret_env="WECHAT_WORK_WEBHOOK_URL"),
+        ),
+    ),
+)
+
+GLOBAL = GlobalView(
+    query_url="https://thanos-query.covergen.ai",
+    ruler_name="thanos-ruler-global",
+    alertmanager_url="https://alertmanager.covergen.ai",
+    object_storage="s3://covergen-metrics-long-term",
+    retention_raw="7d",
+    retention_5m="30d",
+    retention_1h="1y",
+)
