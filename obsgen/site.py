@@ -1,4 +1,4 @@
-"""Capture the file and line where a model object was constructed."""
+"""Capture the file and line where a model object was defined."""
 from __future__ import annotations
 
 import os
@@ -10,11 +10,15 @@ PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
 
 def caller_site() -> Site:
-    """The first frame outside obsgen itself: the definition module's line."""
+    """The module-level line that made the object, even through helper functions of the
+    definitions (`region("eu-west", ...)` points at that call, not inside `region`)."""
     frame = sys._getframe(1)
+    first = None
     while frame is not None:
         filename = frame.f_code.co_filename
         if not filename.startswith(PACKAGE_DIR) and not filename.startswith("<"):
-            return Site(filename, frame.f_lineno)
+            if frame.f_code.co_name == "<module>":
+                return Site(filename, frame.f_lineno)
+            first = first or Site(filename, frame.f_lineno)
         frame = frame.f_back
-    return Site("<unknown>", 0)
+    return first or Site("<unknown>", 0)

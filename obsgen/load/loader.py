@@ -122,10 +122,9 @@ def _assemble(objects: list[object]) -> Estate:
         field = _KINDS.get(type(obj))
         (buckets[field] if field else others).append(obj)
     views = buckets.pop("global_view")
-    if len(views) > 1:
-        raise DefinitionError(views[1].site, "global view", "more than one GlobalView is defined")
     return Estate(
         global_view=views[0] if views else None,
+        global_views=tuple(views),
         others=tuple(others),
         **{k: tuple(v) for k, v in buckets.items()},
     )

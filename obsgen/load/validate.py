@@ -30,6 +30,8 @@ class Checker:
         self.root = root
         self.region_names = {r.name for r in estate.regions}
 
+    current: object = None
+
     def fail(self, obj, what: str, message: str):
         raise DefinitionError(self.site(obj), what, message)
 
@@ -87,14 +89,29 @@ class Checker:
 
 def validate(estate: Estate, root: Path) -> None:
     c = Checker(estate, root)
+    try:
+        _validate(estate, c)
+    except (AttributeError, TypeError, ValueError, KeyError) as exc:
+        # A field of the wrong type that the checks did not foresee: still the user's input.
+        obj = c.current
+        what = f"{getattr(obj, 'kind', type(obj).__name__)} {getattr(obj, 'name', '')}".strip()
+        raise DefinitionError(c.site(obj), what,
+                              f"malformed definition ({type(exc).__name__}: {exc})") from None
+
+
+def _validate(estate: Estate, c: Checker) -> None:
     if not estate.regions:
         raise DefinitionError(Site("rules", 0), "estate", "no Region is defined under rules/")
     for region in estate.regions:
+        c.current = region
         _region(c, region)
     dupes = [n for n, k in Counter(r.name for r in estate.regions).items() if k > 1]
     if dupes:
         twice = [r for r in estate.regions if r.name == dupes[0]][-1]
-        c.fail(twice, f"region {dupes[0]}", "defined twice")
+        first = [r for r in estate.regions if r.name == dupes[0]][0]
+        c.fail(twice, f"region {dupes[0]}", f"defined twice (also at {c.site(first)})")
+    if len(estate.global_views) > 1:
+        c.fail(estate.global_views[1], "global view", "more than one GlobalView is defined")
     if estate.global_view is not None:
         gv = estate.global_view
         for field in ("query_url", "alertmanager_url"):
@@ -103,9 +120,11 @@ def validate(estate: Estate, root: Path) -> None:
         for field in ("retention_raw", "retention_5m", "retention_1h"):
             c.duration(gv, "global view", field, getattr(gv, field))
     for alert in estate.alerts:
+        c.current = alert
         _alert(c, alert)
     c.unique(estate.alerts, lambda a: a.name, lambda a: f"alert {a.name}")
     for rec in estate.recordings:
+        c.current = rec
         what = f"recording rule {rec.name}"
         _metric_name(c, rec, what, rec.name)
         c.text(rec, what, "group", rec.group)
@@ -115,6 +134,7 @@ def validate(estate: Estate, root: Path) -> None:
     c.unique(estate.recordings, lambda r: (r.name, tuple(sorted(r.labels.items()))), lambda r: f"recording rule {r.name}")
     seen = {}
     for rec in estate.global_recordings:
+        c.current = rec
         what = f"global recording rule {rec.name}"
         _metric_name(c, rec, what, rec.name)
         c.text(rec, what, "group", rec.group)
@@ -125,9 +145,11 @@ def validate(estate: Estate, root: Path) -> None:
             c.fail(rec, what, f"defined twice (also at {c.site(seen[key])})")
         seen[key] = rec
     for slo in estate.slos:
+        c.current = slo
         _slo(c, slo)
     c.unique(estate.slos, lambda s: s.id, lambda s: f"slo {s.id}")
     for obj in estate.others:
+        c.current = obj
         for cls, check in EXTRA_CHECKS.items():
             if isinstance(obj, cls):
                 check(estate, obj, c)

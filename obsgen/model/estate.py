@@ -12,6 +12,7 @@ from obsgen.model.slo import SLO
 class Estate:
     regions: tuple[Region, ...]
     global_view: GlobalView | None = None
+    global_views: tuple[GlobalView, ...] = ()  # all that were defined; validation allows one
     alerts: tuple[Alert, ...] = ()
     recordings: tuple[Recording, ...] = ()
     global_recordings: tuple[GlobalRecording, ...] = ()
