@@ -269,3 +269,4 @@ def _slo(c: Checker, s):
             c.duration(s, what, f"alerting {field} window", getattr(window, field))
         if window.severity not in SEVERITIES:
             c.fail(s, what, f"alerting: unknown severity {window.severity!r}")
+from obsgen.gate.policy_check import ReleasePolicy as _Release, check as _check_release; EXTRA_CHECKS[_Release] = _check_release  # noqa: E402
