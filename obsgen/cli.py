@@ -85,3 +85,5 @@ def test_cmd(root: Path, out: Path | None):
             click.echo(result.output)
     click.echo(f"{len(rules)} rule files checked, {len(tests)} unit-test files run")
     sys.exit(EXIT_OK if ok else EXIT_FAIL)
+if __name__ == "__main__":
+    main()
