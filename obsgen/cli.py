@@ -66,7 +66,8 @@ def build(root: Path, out: Path | None, check: bool):
 @root_option
 @out_option
 def test_cmd(root: Path, out: Path | None):
-    """Prove generated/ with promtool: check every rule file, run every unit test."""
+    """Prove generated/ with promtool and amtool: check every rule file and Alertmanager config,
+    run every unit test and route test."""
     from obsgen import promtool
 
     out = out or root / names.GENERATED
@@ -75,7 +76,12 @@ def test_cmd(root: Path, out: Path | None):
         click.echo(f"error: no rule files under {out}; run `obsgen build` first", err=True)
         sys.exit(EXIT_USAGE)
     ok = True
-    for result in (promtool.check_rules(rules), promtool.test_rules(tests) if tests else None):
+    from obsgen import amtool
+
+    am_configs, am_tests = amtool.config_files(out), amtool.route_test_files(out)
+    for result in (promtool.check_rules(rules), promtool.test_rules(tests) if tests else None,
+                   amtool.check_config(am_configs) if am_configs else None,
+                   amtool.test_routes(am_tests) if am_tests else None):
         if result is None:
             continue
         ok &= result.ok
@@ -84,6 +90,7 @@ def test_cmd(root: Path, out: Path | None):
         if not result.ok:
             click.echo(result.output)
     click.echo(f"{len(rules)} rule files checked, {len(tests)} unit-test files run")
+    click.echo(f"{len(am_configs)} Alertmanager configs checked, {len(am_tests)} route-test files run")
     sys.exit(EXIT_OK if ok else EXIT_FAIL)
 if __name__ == "__main__":
     main()

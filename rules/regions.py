@@ -5,11 +5,14 @@ the value is marked `# assumed`.
 """
 from obsgen.model import Channel, GlobalView, Region
 
-PAGERDUTY = Channel("pagerduty", "platform-oncall", severities=("critical",), secret_env="PAGERDUTY_INTEGRATION_KEY")
+# Seed 6.2 notification_channels. SLO burn-rate tiers: page -> PagerDuty, ticket -> #alerts-warnings.
+# Warnings notify within business hours only (they page nobody; the alert stays active overnight).
+PAGERDUTY = Channel("pagerduty", "platform-oncall", severities=("critical",), slo_tiers=("page",), secret_env="PAGERDUTY_INTEGRATION_KEY")
 SLACK_CRITICAL = Channel("slack", "#alerts-critical", severities=("critical",), secret_env="SLACK_WEBHOOK_URL")
-SLACK_WARNINGS = Channel("slack", "#alerts-warnings", severities=("warning",), secret_env="SLACK_WEBHOOK_URL")
+SLACK_WARNINGS = Channel("slack", "#alerts-warnings", severities=("warning",), slo_tiers=("ticket",), business_hours_only=True, secret_env="SLACK_WEBHOOK_URL")
 SLACK_BUSINESS = Channel("slack", "#business-metrics", severities=(), groups=("business",), secret_env="SLACK_WEBHOOK_URL")
-EMAIL = Channel("email", "oncall@covergen.ai,engineering@covergen.ai", severities=("critical",), secret_env="SMTP_PASSWORD")
+EMAIL = Channel("email", "oncall@covergen.ai,engineering@covergen.ai", severities=("critical",), secret_env="SMTP_PASSWORD",
+                options={"smarthost": "smtp.covergen.ai:587", "from": "alertmanager@covergen.ai", "auth_username": "alertmanager"})  # assumed
 GLOBAL_CHANNELS = (PAGERDUTY, SLACK_CRITICAL, SLACK_WARNINGS, SLACK_BUSINESS, EMAIL)
 
 REGIONS = (
@@ -86,8 +89,12 @@ REGIONS = (
         timezone="Asia/Shanghai",
         business_hours="09:00-18:00",
         channels=(
-            Channel("dingtalk", "covergen-cn-oncall", severities=("critical", "warning"), groups=("business",), secret_env="DINGTALK_WEBHOOK_URL"),
-            Channel("wechat_work", "covergen-cn-oncall", severities=("critical",), secret_env="WECHAT_WORK_WEBHOOK_URL"),
+            # 6.2 regional_escalation cn_east: notification_channels dingtalk, wechat_work (in-country).
+            # DingTalk takes every severity, so business alerts reach it without a group route.
+            Channel("dingtalk", "covergen-cn-oncall", severities=("critical", "warning"),
+                    slo_tiers=("page", "ticket"), secret_env="DINGTALK_WEBHOOK_URL"),
+            Channel("wechat_work", "covergen-cn-oncall", severities=("critical",), slo_tiers=("page",),
+                    secret_env="WECHAT_WORK_WEBHOOK_URL"),
         ),
     ),
 )

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Mapping
 
 from obsgen.errors import Site
 from obsgen.site import caller_site
@@ -18,6 +19,9 @@ class Channel:
     groups: tuple[str, ...] = ()   # alert groups routed here regardless of severity
     secret_env: str | None = None
     secret_file: str | None = None
+    slo_tiers: tuple[str, ...] = ()            # SLO burn-rate tiers routed here: page | ticket
+    business_hours_only: bool = False          # notify only within the region's business hours
+    options: Mapping[str, str] = field(default_factory=dict)  # kind-specific: smarthost, from, url...
     site: Site = field(default_factory=caller_site, compare=False, repr=False)
 
 
@@ -49,6 +53,12 @@ class Region:
     @property
     def feeds_global(self) -> bool:
         return not self.isolated
+
+    @property
+    def notifications_without_user_data(self) -> bool:
+        """Seed 1.3/7: a region whose data may not freely cross borders sends notifications
+        (to SaaS outside it) that carry no user data; 6.2 asks the same of eu-west by name."""
+        return self.anonymize_alerts or self.cross_border in ("RESTRICTED", "PROHIBITED")
 
 
 @dataclass(frozen=True)
