@@ -6,7 +6,6 @@ from typing import Callable
 from obsgen import names, serialize
 from obsgen.model import Estate, Region
 from obsgen.render import alert_tests, global_rules, prometheus_rules
-from obsgen.render import grafana
 from obsgen.render import alertmanager
 
 # Renderers per region and for the global view. Later targets append themselves here.
@@ -15,12 +14,10 @@ REGION_RENDERERS: list[Callable[[Estate, Region], dict]] = [
     prometheus_rules.render,
     alert_tests.render,
     alertmanager.render,
-    grafana.render_region,
 ]
 GLOBAL_RENDERERS: list[Callable[[Estate], dict]] = [
     global_rules.render,
     alertmanager.render_global,
-    grafana.render_global,
 ]
 
 
