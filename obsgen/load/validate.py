@@ -105,6 +105,7 @@ def _validate(estate: Estate, c: Checker) -> None:
     for region in estate.regions:
         c.current = region
         _region(c, region)
+        _am_region(c, region)  # Alertmanager 0.25's demands on channels
     dupes = [n for n, k in Counter(r.name for r in estate.regions).items() if k > 1]
     if dupes:
         twice = [r for r in estate.regions if r.name == dupes[0]][-1]
@@ -270,3 +271,4 @@ def _slo(c: Checker, s):
         if window.severity not in SEVERITIES:
             c.fail(s, what, f"alerting: unknown severity {window.severity!r}")
 from obsgen.gate.policy_check import ReleasePolicy as _Release, check as _check_release; EXTRA_CHECKS[_Release] = _check_release  # noqa: E402
+from obsgen.render.alertmanager.checks import region as _am_region  # noqa: E402
