@@ -1,0 +1,74 @@
+"""The PromQL the gate sends: pure builders, each checked by parsing.
+
+Recorded series: one query per window and endpoint returns every SLO at once. The raw-counter
+fallback tags each SLO's counts with two labels of its own so that one query per window and
+endpoint still answers for every SLO that needs it.
+"""
+from __future__ import annotations
+
+from obsgen import duration, names, promql
+from obsgen.slo.counts import counts
+
+TAG_SLO = "obsgen_gate_slo"     # the SLO id a raw-counter result belongs to
+TAG_PART = "obsgen_gate_part"   # "errors" | "total"
+ERRORS, TOTAL = "errors", "total"
+
+
+def region_matcher(regions) -> str:
+    regions = sorted(regions)
+    if len(regions) == 1:
+        return f"{names.REGION}={promql.quote(regions[0])}"
+    return f"{names.REGION}=~{promql.quote(promql.regex_alternatives(regions))}"
+
+
+def error_ratio(window: str, regions) -> str:
+    """Every SLO's recorded error ratio over `window` in these regions."""
+    return promql.check(promql.selector(names.error_ratio(window), [region_matcher(regions)]))
+
+
+def period_counts(period: str, regions) -> str:
+    """Every SLO's recorded error and request counts over the period, in one query."""
+    wanted = promql.regex_alternatives([names.errors_count(period), names.requests_count(period)])
+    return promql.check(promql.selector("", [f"__name__=~{promql.quote(wanted)}", region_matcher(regions)]))
+
+
+def period_coverage(period: str, regions) -> str:
+    """Which SLOs' recorded period counts already existed one period ago: only those cover it."""
+    seconds = _seconds(period)
+    probe = min(3600, seconds // 2)
+    offset = _duration(seconds - probe)
+    inner = promql.selector(names.requests_count(period), [region_matcher(regions)])
+    return promql.check(f"present_over_time({inner}[{_duration(probe)}] offset {offset})")
+
+
+def firing_alerts(regions) -> str:
+    """SLO alerts firing now: Prometheus's own ALERTS series, narrowed to SLO alerts."""
+    return promql.check(promql.selector(
+        "ALERTS", ['alertstate="firing"', f'{names.SLO}!=""', region_matcher(regions)]))
+
+
+def raw_counts(slos, window: str, by: tuple[str, ...]) -> str:
+    """Errors and totals over `window` straight from each SLO's raw counters, all in one query."""
+    parts = []
+    for slo in sorted(slos, key=lambda s: s.id):
+        errors, total = counts(slo.sli, window, by)
+        parts.append(_tag(errors, slo.id, ERRORS))
+        parts.append(_tag(total, slo.id, TOTAL))
+    return promql.check(" or ".join(parts))
+
+
+def narrowed(expr: str, matcher: str) -> str:
+    return promql.with_matcher(expr, matcher)
+
+
+def _tag(expr: str, slo_id: str, part: str) -> str:
+    inner = f'label_replace({expr}, "{TAG_SLO}", {promql.quote(slo_id)}, "", "")'
+    return f'label_replace({inner}, "{TAG_PART}", "{part}", "", "")'
+
+
+def _seconds(window: str) -> int:
+    return int(duration.seconds(window))
+
+
+def _duration(seconds: int) -> str:
+    return duration.format_seconds(seconds)

@@ -1,0 +1,34 @@
+"""Which burn-rate windows the gate reads for an SLO: those of its alert policy."""
+from __future__ import annotations
+
+from obsgen import duration
+from obsgen.model import BurnWindow
+
+# The SRE workbook's multiwindow, multi-burn-rate policy for a 30-day SLO (ch. 5, table 5-8),
+# used only until the SLO engine's obsgen/policy/ offers its default.
+_WORKBOOK = (
+    BurnWindow("page", long="1h", short="5m", factor=14.4, severity="critical"),   # 2% of the budget in 1h
+    BurnWindow("page", long="6h", short="30m", factor=6, severity="critical"),     # 5% in 6h
+    BurnWindow("ticket", long="1d", short="2h", factor=3, severity="warning"),      # 10% in 1d
+    BurnWindow("ticket", long="3d", short="6h", factor=1, severity="warning"),     # 10% in 3d
+)
+
+
+def burn_windows(slo) -> tuple[BurnWindow, ...]:
+    if slo.alerting is not None:
+        return tuple(slo.alerting)
+    try:
+        from obsgen.policy import burn_rates   # the SLO engine's default policy, once it exists
+    except ImportError:
+        return _WORKBOOK
+    for name in ("windows_for", "burn_windows", "default_windows"):
+        fn = getattr(burn_rates, name, None)
+        if callable(fn):
+            return tuple(fn(slo))
+    return tuple(getattr(burn_rates, "DEFAULT", _WORKBOOK))
+
+
+def alert_windows(slo) -> tuple[str, ...]:
+    """Every long and short window of the SLO's policy, shortest first."""
+    found = {w for bw in burn_windows(slo) for w in (bw.long, bw.short)}
+    return tuple(sorted(found, key=duration.seconds))
