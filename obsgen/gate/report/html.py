@@ -19,8 +19,8 @@ _STYLE = """
 body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#1f2328;background:#fff}
 h1{font-size:20px;margin:0 0 4px} h2{font-size:16px;margin:24px 0 8px}
 table{border-collapse:collapse;margin:8px 0} th,td{border:1px solid #d0d7de;padding:4px 8px;text-align:left;vertical-align:top}
-th{background:#f6f8fa} td.num{text-align:right;font-variant-numeric:tabular-nums}
-.decision{font-weight:600;padding:1px 6px;border-radius:4px;color:#fff}
+th{background:#f6f8fa} td.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
+.decision{font-weight:600;padding:1px 6px;border-radius:4px;color:#fff;white-space:nowrap}
 .pass{background:#1a7f37} .warn{background:#9a6700} .fail{background:#cf222e} .cannot-evaluate{background:#8250df}
 .banner{padding:12px 16px;border-radius:6px;color:#fff;margin-bottom:16px}
 .charts{display:flex;flex-wrap:wrap;gap:16px} .chart{border:1px solid #d0d7de;border-radius:6px;padding:8px}
