@@ -6,6 +6,7 @@ from typing import Callable
 from obsgen import names, serialize
 from obsgen.model import Estate, Region
 from obsgen.render import alert_tests, global_rules, prometheus_rules
+from obsgen.render import grafana
 from obsgen.render import alertmanager
 
 # Renderers per region and for the global view. Later targets append themselves here.
@@ -14,10 +15,12 @@ REGION_RENDERERS: list[Callable[[Estate, Region], dict]] = [
     prometheus_rules.render,
     alert_tests.render,
     alertmanager.render,
+    grafana.render_region,
 ]
 GLOBAL_RENDERERS: list[Callable[[Estate], dict]] = [
     global_rules.render,
     alertmanager.render_global,
+    grafana.render_global,
 ]
 
 

@@ -90,3 +90,39 @@ def am_business_hours(region: str | None = None) -> str:
 
 AM_UNROUTED = "unrouted"                       # no channel takes the alert: it is not notified
 AM_ISOLATED_DROPPED = "dropped-isolated-region"  # global Alertmanager: an isolated region's alert
+
+
+# Grafana (obsgen/dashboards). Uids are the same in every Grafana, so links work everywhere.
+def dashboard_uid(name: str) -> str:
+    import hashlib
+    uid = f"obsgen-{name}"
+    return uid if len(uid) <= 40 else f"{uid[:31]}-{hashlib.sha256(uid.encode()).hexdigest()[:8]}"
+
+
+def slo_dashboard_uid(service: str) -> str:
+    return dashboard_uid(f"slo-{service}")
+
+
+SLO_PANELS = ("sli", "budget", "burn", "alerts")   # per SLO on its service's dashboard
+
+
+def slo_panel_id(slo: str, panel: str) -> int:
+    """Stable panel id from the SLO's name and the panel's role (one of SLO_PANELS)."""
+    import hashlib
+    return 1000 + int(hashlib.sha256(f"{slo}/{panel}".encode()).hexdigest()[:7], 16)
+
+
+def slo_panel_path(service: str, slo: str, panel: str = "burn") -> str:
+    """The panel's path on any of obsgen's Grafanas: prefix the Grafana's base URL."""
+    return f"/d/{slo_dashboard_uid(service)}/?viewPanel={slo_panel_id(slo, panel)}"
+
+
+def grafana_dashboard_file(name: str) -> str:
+    return f"grafana/dashboards/{name}.json"
+
+
+GRAFANA_DATASOURCES_FILE = "grafana/provisioning/datasources/obsgen.yml"
+GRAFANA_PROVIDERS_FILE = "grafana/provisioning/dashboards/obsgen.yml"
+GRAFANA_DASHBOARDS_PATH = "/var/lib/grafana/dashboards/obsgen"   # assumed mount of grafana/dashboards/
+GRAFANA_FOLDER = "obsgen"
+GRAFANA_TAG = "obsgen"

@@ -1,0 +1,1 @@
+"""Dashboards as code: model -> grafana-foundation-sdk -> house rules -> JSON, per Grafana."""
