@@ -5,13 +5,14 @@ from typing import Callable
 
 from obsgen import names, serialize
 from obsgen.model import Estate, Region
-from obsgen.render import alert_tests, global_rules, prometheus_rules
+from obsgen.render import alert_tests, global_rules, prometheus_config, prometheus_rules
 from obsgen.render import grafana
 from obsgen.render import alertmanager
 
 # Renderers per region and for the global view. Later targets append themselves here.
 # Each returns {path: document}; a document is a dict (YAML, or JSON for *.json) or bytes.
 REGION_RENDERERS: list[Callable[[Estate, Region], dict]] = [
+    prometheus_config.render,
     prometheus_rules.render,
     alert_tests.render,
     alertmanager.render,
@@ -19,6 +20,7 @@ REGION_RENDERERS: list[Callable[[Estate, Region], dict]] = [
 ]
 GLOBAL_RENDERERS: list[Callable[[Estate], dict]] = [
     global_rules.render,
+    prometheus_config.render_global,
     alertmanager.render_global,
     grafana.render_global,
 ]

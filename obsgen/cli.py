@@ -79,7 +79,8 @@ def test_cmd(root: Path, out: Path | None):
     from obsgen import amtool
 
     am_configs, am_tests = amtool.config_files(out), amtool.route_test_files(out)
-    for result in (promtool.check_rules(rules), promtool.test_rules(tests) if tests else None,
+    for result in (promtool.check_config(promtool.config_files(out)),
+                   promtool.check_rules(rules), promtool.test_rules(tests) if tests else None,
                    amtool.check_config(am_configs) if am_configs else None,
                    amtool.test_routes(am_tests) if am_tests else None):
         if result is None:

@@ -29,6 +29,15 @@ def test_files(out: Path) -> list[Path]:
     return sorted(p for p in Path(out).glob("*/*/tests/*.test.yml"))
 
 
+def config_files(out: Path) -> list[Path]:
+    return sorted(Path(out).glob("*/prometheus/prometheus.yml"))
+
+
+def check_config(files: list[Path]) -> Result:
+    """Also checks every rule file each config names."""
+    return _run("promtool check config", [binary(), "check", "config", *map(str, files)])
+
+
 def check_rules(files: list[Path]) -> Result:
     return _run("promtool check rules", [binary(), "check", "rules", *map(str, files)])
 

@@ -181,6 +181,8 @@ def _region(c: Checker, r: Region):
         c.fail(r, what, f"unknown time zone {r.timezone!r}")
     if not isinstance(r.business_hours, str) or not _HOURS.match(r.business_hours):
         c.fail(r, what, f"business_hours must look like 09:00-17:00, got {r.business_hours!r}")
+    if r.isolated and r.thanos_sidecar:
+        c.fail(r, what, "an isolated region cannot have a thanos_sidecar: the global view would read it")
     if not r.channels:
         c.fail(r, what, "has no notification channel")
     for ch in r.channels:
@@ -271,5 +273,5 @@ def _slo(c: Checker, s):
         if window.severity not in SEVERITIES:
             c.fail(s, what, f"alerting: unknown severity {window.severity!r}")
 from obsgen.gate.policy_check import ReleasePolicy as _Release, check as _check_release; EXTRA_CHECKS[_Release] = _check_release  # noqa: E402
-from obsgen.render.alertmanager.checks import region as _am_region  # noqa: E402
 from obsgen.dashboards.checks import CHECKS as _DASHBOARD_CHECKS; EXTRA_CHECKS.update(_DASHBOARD_CHECKS)  # noqa: E402
+from obsgen.render.alertmanager.checks import region as _am_region  # noqa: E402

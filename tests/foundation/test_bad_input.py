@@ -59,6 +59,7 @@ CASES = [
     ("an endpoint that is not a URL", R + "X = region('delta', prometheus_url='prom:9090')\n", 2, ["region delta", "prometheus_url"]),
     ("a malformed scrape interval", R + "X = region('delta', scrape_interval='15 s')\n", 2, ["region delta", "scrape_interval"]),
     ("isolation that is not a boolean", R + "X = region('delta', isolated='yes')\n", 2, ["region delta", "True or False"]),
+    ("an isolated region federated into the global view", R + "X = region('delta', isolated=True, thanos_sidecar='sidecar-delta:10901')\n", 2, ["region delta", "isolated region cannot have a thanos_sidecar"]),
     ("a region with no channel", R + "X = region('delta', channels=())\n", 2, ["region delta", "no notification channel"]),
     ("a secret given as a value", R + "from obsgen.model import Channel\nX = region('delta', channels=(Channel('pagerduty', 'oncall', secret_env='R0CKBY8vzqq'),))\n", 3, ["channel oncall", "secret_env must name an environment variable"]),
     ("a recording rule with a bad name", A + "X = Recording(name='1bad', expr='up', group='g')\n", 2, ["recording rule 1bad", "invalid metric name"]),

@@ -66,6 +66,14 @@ def test_isolated_regions_never_enter_the_global_rules(tmp_path):
     assert "gamma" not in text
 
 
+def test_thanos_query_reads_only_the_regions_that_feed_the_global_view():
+    estate = load_estate(ROOT)
+    stores = render_tree(estate)["global/thanos/query-stores.yml"].decode()
+    for region in estate.regions:
+        assert (region.name in stores) == (region.feeds_global and region.thanos_sidecar is not None), region.name
+    assert any(r.isolated for r in estate.regions)
+
+
 def test_every_regional_rule_carries_the_region_label(tmp_path):
     tree = render_tree(load_estate(write_estate(tmp_path)))
     for region in ("alpha", "beta", "gamma"):
