@@ -126,3 +126,37 @@ GRAFANA_PROVIDERS_FILE = "grafana/provisioning/dashboards/obsgen.yml"
 GRAFANA_DASHBOARDS_PATH = "/var/lib/grafana/dashboards/obsgen"   # assumed mount of grafana/dashboards/
 GRAFANA_FOLDER = "obsgen"
 GRAFANA_TAG = "obsgen"
+
+
+# Log pipelines (obsgen/render/pipelines/): Fluent Bit, Loki ruler, Elasticsearch.
+FLUENT_BIT_FILE = "fluent-bit/fluent-bit.yaml"
+LOKI_TENANT = "fake"             # Loki's tenant id when it runs single-tenant (auth_enabled: false)
+LOG_STREAM = "stream"            # Loki stream label and Elasticsearch field: app-logs, access-logs...
+LOG_RECORD_REGION = "region"     # record key the collector sets on every log record
+LOG_FORWARD_PORT = 24224         # the collector's forward input (Fluent Bit's default port)
+FLUENT_BIT_STORAGE = "/var/lib/fluent-bit/storage"   # assumed: local disk of the collector
+
+
+def loki_rules_file(tenant: str = LOKI_TENANT) -> str:
+    """Loki's ruler reads <rules dir>/<tenant>/*.yaml; `.yaml` keeps promtool's *.yml glob off it."""
+    return f"loki/rules/{tenant}/obsgen-logs.yaml"
+
+
+def log_rule_group(group: str) -> str:
+    return rule_group(group) if group.startswith("logs") else rule_group(f"logs-{group}")
+
+
+def es_template_name(index_prefix: str) -> str:
+    return index_prefix
+
+
+def es_policy_name(index_prefix: str) -> str:
+    return f"{index_prefix}-retention"
+
+
+def es_template_file(name: str) -> str:
+    return f"elasticsearch/index_template/{name}.json"
+
+
+def es_policy_file(name: str) -> str:
+    return f"elasticsearch/ilm_policy/{name}.json"

@@ -33,6 +33,8 @@ REGIONS = (
         audit_retention="7y",
         timezone="America/New_York",
         business_hours="09:00-17:00",
+        loki_url="https://loki-us-east.covergen.ai",  # assumed: the seed names no Loki
+        elasticsearch_url="https://elasticsearch-us-east.covergen.ai",  # assumed URL; seed 6.4 central_storage regions us_east, eu_west
         channels=GLOBAL_CHANNELS,
     ),
     Region(
@@ -52,6 +54,8 @@ REGIONS = (
         audit_retention="6y",
         timezone="Europe/Berlin",
         business_hours="09:00-17:00",
+        loki_url="https://loki-eu-west.covergen.ai",  # assumed: the seed names no Loki
+        elasticsearch_url="https://elasticsearch-eu-west.covergen.ai",  # assumed URL; seed 6.4 central_storage regions us_east, eu_west
         channels=GLOBAL_CHANNELS,
         anonymize_alerts=True,  # 6.2: gdpr_compliance: alert_data_anonymization
     ),
@@ -73,6 +77,8 @@ REGIONS = (
         audit_retention="7y",
         timezone="Asia/Singapore",
         business_hours="09:00-17:00",
+        loki_url="https://loki-ap-southeast.covergen.ai",  # assumed: the seed names no Loki
+        # No Elasticsearch here: seed 6.4 runs the central cluster in us_east and eu_west only.
         channels=GLOBAL_CHANNELS,
     ),
     Region(
@@ -91,6 +97,8 @@ REGIONS = (
         audit_retention="3y",
         timezone="Asia/Shanghai",
         business_hours="09:00-18:00",
+        loki_url="https://loki-cn-east.covergen.com.cn",  # assumed: the seed names no Loki
+        elasticsearch_url="https://elasticsearch-cn-east.covergen.com.cn",  # assumed URL; local_storage (seed 6.4)
         channels=(
             # 6.2 regional_escalation cn_east: notification_channels dingtalk, wechat_work (in-country).
             # DingTalk takes every severity, so business alerts reach it without a group route.

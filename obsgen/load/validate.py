@@ -275,3 +275,4 @@ def _slo(c: Checker, s):
 from obsgen.gate.policy_check import ReleasePolicy as _Release, check as _check_release; EXTRA_CHECKS[_Release] = _check_release  # noqa: E402
 from obsgen.dashboards.checks import CHECKS as _DASHBOARD_CHECKS; EXTRA_CHECKS.update(_DASHBOARD_CHECKS)  # noqa: E402
 from obsgen.render.alertmanager.checks import region as _am_region  # noqa: E402
+from obsgen.render.pipelines.checks import CHECKS as _LOG_CHECKS; EXTRA_CHECKS.update(_LOG_CHECKS)  # noqa: E402

@@ -44,6 +44,8 @@ class Region:
     business_hours: str            # "09:00-17:00" in the region's time zone
     channels: tuple[Channel, ...]
     anonymize_alerts: bool = False  # strip user identifiers from notifications (GDPR)
+    loki_url: str | None = None            # the region's Loki (log pipelines); None: it runs none
+    elasticsearch_url: str | None = None   # the Elasticsearch cluster hosted in the region; None: none
     thanos_sidecar: str | None = None  # host:port of the sidecar Thanos Query reads; None: not federated
     site: Site = field(default_factory=caller_site, compare=False, repr=False)
 

@@ -1,0 +1,89 @@
+"""Log pipelines (seed 6.4): the indices logs land in, the collector of each region, and the
+log alert rules the Loki ruler evaluates. Frozen data, no rendering, no IO.
+
+Where logs may go and what must be hashed first is not said here: the region table's attributes
+(isolated, cross_border, audit_retention) decide it, and validation holds the definitions to them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping
+
+from obsgen.errors import Site
+from obsgen.site import caller_site
+
+REGION_SLOT, DATE_SLOT = "{region}", "{date}"
+
+
+@dataclass(frozen=True)
+class LogIndex:
+    """One log stream: a Loki stream (label stream=<stream>) and a daily Elasticsearch index
+    named by `pattern`, e.g. "app-logs-{region}-{date}" -> app-logs-eu-west-2026.11.26."""
+
+    name: str                      # the seed's key: application_logs, access_logs, audit_logs
+    stream: str                    # tag prefix on the collector and Loki's stream label: app-logs
+    pattern: str                   # "<stream>-{region}-{date}"
+    retention: str                 # how long an index is kept (a duration: 30d, 2y)
+    shards: int
+    replicas: int
+    retention_overrides: Mapping[str, str] = field(default_factory=dict)  # region name -> duration
+    audit: bool = False            # holds audit records: kept at least the region's audit_retention
+    pii_fields: tuple[str, ...] = ()        # record keys that carry personal data
+    label_keys: tuple[str, ...] = ()        # record keys made Loki stream labels (low cardinality)
+    mappings: Mapping[str, str] = field(default_factory=dict)  # record key -> Elasticsearch field type
+    site: Site = field(default_factory=caller_site, compare=False, repr=False)
+
+    @property
+    def kind(self) -> str:
+        return "log index"
+
+    def retention_for(self, region: str) -> str:
+        return self.retention_overrides.get(region, self.retention)
+
+    def prefix(self, region: str) -> str:
+        """The index name before the date: the pattern with the region filled in."""
+        return self.pattern.replace(REGION_SLOT, region).removesuffix(f"-{DATE_SLOT}")
+
+
+@dataclass(frozen=True)
+class LogCollector:
+    """A region's Fluent Bit aggregators (seed 6.4 log_collectors.fluentd_regional)."""
+
+    region: str
+    replicas: int
+    buffer_size: str               # total on-disk buffer of the collector: "1GB", "500MB"
+    flush_interval: str            # a duration: "10s"
+    local_storage: bool = False    # its logs are stored only inside its region
+    anonymize: tuple[str, ...] = ()            # record keys replaced by a salted SHA-256 at input
+    salt_env: str = "LOG_ANONYMIZATION_SALT"   # environment variable holding the salt at run time
+    elasticsearch_region: str | None = None    # whose Elasticsearch stores the logs; None: its own
+    site: Site = field(default_factory=caller_site, compare=False, repr=False)
+
+    @property
+    def kind(self) -> str:
+        return "log collector"
+
+    @property
+    def storage_region(self) -> str:
+        return self.elasticsearch_region or self.region
+
+
+@dataclass(frozen=True)
+class LogAlert:
+    """A log alert (seed 6.4 elastalert_rules) as a Loki ruler alerting rule over LogQL."""
+
+    name: str                      # the alert name: letters, digits and underscores
+    title: str                     # the seed's rule name: "High Error Rate"
+    expr: str                      # LogQL metric query with a comparison
+    severity: str
+    summary: str
+    for_: str = "0s"
+    group: str = "logs"
+    labels: Mapping[str, str] = field(default_factory=dict)
+    annotations: Mapping[str, str] = field(default_factory=dict)
+    regions: tuple[str, ...] | None = None     # None: every region with a collector
+    site: Site = field(default_factory=caller_site, compare=False, repr=False)
+
+    @property
+    def kind(self) -> str:
+        return "log alert"

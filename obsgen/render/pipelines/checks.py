@@ -1,0 +1,155 @@
+"""Validation of log pipeline definitions, registered in obsgen/load/validate.py's EXTRA_CHECKS:
+called once per LogIndex / LogCollector / LogAlert with the loader's Checker. The residency rules
+ask the region table (isolated, cross_border, audit_retention), never a region's name."""
+from __future__ import annotations
+
+import re
+
+from obsgen import duration
+from obsgen.model import SEVERITIES
+from obsgen.model.pipeline import DATE_SLOT, REGION_SLOT, LogAlert, LogCollector, LogIndex
+from obsgen.render.pipelines import plan, sizes
+
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_KEY = re.compile(r"^[a-z_][a-z0-9_]*$")
+_FIELD = re.compile(r"^@?[a-z_][a-z0-9_]*$")   # Elasticsearch fields: also @timestamp
+_ALERT_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_ENV_NAME = re.compile(r"^[A-Z_][A-Z0-9_]*$")
+_PAIRS = {"(": ")", "[": "]", "{": "}"}
+
+
+def _region(estate, c, obj, what, name, field):
+    if name not in c.region_names:
+        c.fail(obj, what, f"{field}: unknown region {name!r} (known: {', '.join(sorted(c.region_names))})")
+    return estate.region(name)
+
+
+def _count(c, obj, what, field, value, least):
+    if not isinstance(value, int) or isinstance(value, bool) or value < least:
+        c.fail(obj, what, f"{field} must be a whole number >= {least}, got {value!r}")
+
+
+def _keys(c, obj, what, field, keys):
+    if isinstance(keys, str):
+        c.fail(obj, what, f"{field} must be a tuple of record keys, got the string {keys!r}")
+    for key in keys:
+        if not isinstance(key, str) or not _KEY.match(key):
+            c.fail(obj, what, f"{field}: invalid record key {key!r}")
+
+
+def check_index(estate, index: LogIndex, c) -> None:
+    what = f"log index {index.name}"
+    if not isinstance(index.name, str) or not _KEY.match(index.name):
+        c.fail(index, f"log index {index.name!r}", "name must be lower-case letters, digits and underscores")
+    if not isinstance(index.stream, str) or not _SLUG.match(index.stream):
+        c.fail(index, what, f"stream must be lower-case letters, digits and dashes, got {index.stream!r}")
+    want = f"{index.stream}-{REGION_SLOT}-{DATE_SLOT}"
+    if index.pattern != want:
+        c.fail(index, what, f"pattern must be {want!r} (stream, region, date), got {index.pattern!r}")
+    c.duration(index, what, "retention", index.retention)
+    for name, value in index.retention_overrides.items():
+        _region(estate, c, index, what, name, "retention_overrides")
+        c.duration(index, what, f"retention_overrides[{name!r}]", value)
+    _count(c, index, what, "shards", index.shards, 1)
+    _count(c, index, what, "replicas", index.replicas, 0)
+    _keys(c, index, what, "pii_fields", index.pii_fields)
+    _keys(c, index, what, "label_keys", index.label_keys)
+    for key, kind in index.mappings.items():
+        if not isinstance(key, str) or not _FIELD.match(key):
+            c.fail(index, what, f"mappings: invalid field name {key!r}")
+        c.text(index, what, f"mappings[{key!r}]", kind)
+    leaked = sorted(set(index.label_keys) & set(index.pii_fields))
+    if leaked:
+        c.fail(index, what, f"label_keys would make personal data a Loki label: {', '.join(leaked)}")
+    if index.audit:
+        for region in estate.regions:
+            kept = index.retention_for(region.name)
+            if duration.is_duration(region.audit_retention) and duration.seconds(kept) < duration.seconds(region.audit_retention):
+                c.fail(index, what, f"retention {kept} in region {region.name} is shorter than its audit retention "
+                                    f"{region.audit_retention} (set retention_overrides[{region.name!r}])")
+    twins = [i for i in estate.of_type(LogIndex) if i.stream == index.stream]
+    if len(twins) > 1 and twins[-1] is index:
+        c.fail(index, what, f"stream {index.stream!r} defined twice (also at {c.site(twins[0])})")
+
+
+def check_collector(estate, col: LogCollector, c) -> None:
+    what = f"log collector {col.region}"
+    region = _region(estate, c, col, what, col.region, "region")
+    _count(c, col, what, "replicas", col.replicas, 1)
+    if not sizes.is_size(col.buffer_size):
+        c.fail(col, what, f"buffer_size must look like 500MB or 1GB, got {col.buffer_size!r}")
+    c.duration(col, what, "flush_interval", col.flush_interval)
+    if not isinstance(col.local_storage, bool):
+        c.fail(col, what, f"local_storage must be True or False, got {col.local_storage!r}")
+    if not isinstance(col.salt_env, str) or not _ENV_NAME.match(col.salt_env):
+        c.fail(col, what, f"salt_env must name an environment variable, got {col.salt_env!r}")
+    _keys(c, col, what, "anonymize", col.anonymize)
+    if not region.loki_url:
+        c.fail(col, what, f"region {region.name} has no loki_url for its logs")
+    storage = _region(estate, c, col, what, col.storage_region, "elasticsearch_region")
+    if not storage.elasticsearch_url:
+        c.fail(col, what, f"region {storage.name} hosts no Elasticsearch (its elasticsearch_url is None)")
+    if storage.name != region.name and plan.must_stay_in_region(region, col):
+        why = "is isolated" if region.isolated else "keeps local_storage"
+        c.fail(col, what, f"region {region.name} {why}, but its logs are routed to Elasticsearch in {storage.name}")
+    if plan.must_anonymize(region):
+        for pii in plan.pii_fields(estate):
+            if pii not in col.anonymize:
+                c.fail(col, what, f"PII field {pii!r} is not anonymized, and region {region.name}'s "
+                                  f"cross_border is {region.cross_border}")
+    twins = [o for o in estate.of_type(LogCollector) if o.region == col.region]
+    if len(twins) > 1 and twins[-1] is col:
+        c.fail(col, what, f"defined twice (also at {c.site(twins[0])})")
+
+
+def check_alert(estate, alert: LogAlert, c) -> None:
+    what = f"log alert {alert.name}"
+    if not isinstance(alert.name, str) or not _ALERT_NAME.match(alert.name):
+        c.fail(alert, f"log alert {alert.name!r}", "name must be letters, digits and underscores")
+    c.text(alert, what, "title", alert.title)
+    c.text(alert, what, "summary", alert.summary)
+    c.text(alert, what, "group", alert.group)
+    c.text(alert, what, "expr", alert.expr)
+    problem = logql_shape(alert.expr)
+    if problem:
+        c.fail(alert, what, f"expr is not a LogQL metric query ({problem}): {alert.expr!r}")
+    if alert.for_ != "0s":
+        c.duration(alert, what, "for_", alert.for_)
+    if alert.severity not in SEVERITIES:
+        c.fail(alert, what, f"unknown severity {alert.severity!r} (one of {', '.join(SEVERITIES)})")
+    c.regions(alert, what, alert.regions)
+    c.labels(alert, what, alert.labels)
+    twins = [a for a in estate.of_type(LogAlert) if a.name == alert.name]
+    if len(twins) > 1 and twins[-1] is alert:
+        c.fail(alert, what, f"defined twice (also at {c.site(twins[0])})")
+
+
+def logql_shape(expr: str) -> str | None:
+    """A cheap check at load time (no Node there): a stream selector, balanced brackets outside
+    strings. The full grammar check is Grafana's own parser, run by tests/pipelines."""
+    if "{" not in expr:
+        return "no stream selector"
+    stack, quote, escaped = [], None, False
+    for ch in expr:
+        if quote:
+            if escaped:
+                escaped = False
+            elif ch == "\\" and quote == '"':
+                escaped = True
+            elif ch == quote:
+                quote = None
+        elif ch in "\"`":
+            quote = ch
+        elif ch in _PAIRS:
+            stack.append(_PAIRS[ch])
+        elif ch in _PAIRS.values():
+            if not stack or stack.pop() != ch:
+                return f"unbalanced {ch!r}"
+    if quote:
+        return "unterminated string"
+    if stack:
+        return f"missing {stack[-1]!r}"
+    return None
+
+
+CHECKS = {LogIndex: check_index, LogCollector: check_collector, LogAlert: check_alert}

@@ -1,0 +1,57 @@
+"""The Elasticsearch cluster a region hosts: per stream and per region whose logs it stores, a
+composable index template (body of PUT _index_template/<name>) and an ILM policy (body of
+PUT _ilm/policy/<name>) that deletes each daily index when the source region's retention ends."""
+from __future__ import annotations
+
+from obsgen import names
+from obsgen.model import Estate, Region
+from obsgen.model.pipeline import LogIndex
+from obsgen.render.pipelines import plan
+
+TEMPLATE_PRIORITY = 200   # above Elasticsearch's built-in templates (priority 100 for logs-*-*)
+
+
+def render(estate: Estate, region: Region) -> dict[str, dict]:
+    if not region.elasticsearch_url:
+        return {}
+    files: dict[str, dict] = {}
+    for col in plan.stored_in(estate, region):
+        for index in plan.indices(estate):
+            prefix = index.prefix(col.region)
+            policy = names.es_policy_name(prefix)
+            files[names.es_policy_file(policy)] = ilm_policy(index, col.region)
+            files[names.es_template_file(names.es_template_name(prefix))] = index_template(index, col.region, policy)
+    return files
+
+
+def ilm_policy(index: LogIndex, source_region: str) -> dict:
+    """Daily indices are not rolled over: each is deleted `retention` after its creation. The
+    defaults Elasticsearch adds (hot min_age 0ms, delete_searchable_snapshot) are written out so
+    that what `obsgen apply` reads back compares equal."""
+    return {"policy": {
+        "_meta": {"managed_by": "obsgen", "stream": index.stream, "region": source_region},
+        "phases": {
+            "hot": {"min_age": "0ms", "actions": {}},
+            "delete": {"min_age": plan.es_days(index.retention_for(source_region)),
+                       "actions": {"delete": {"delete_searchable_snapshot": True}}},
+        },
+    }}
+
+
+def index_template(index: LogIndex, source_region: str, policy: str) -> dict:
+    return {
+        "index_patterns": [f"{index.prefix(source_region)}-*"],
+        "priority": TEMPLATE_PRIORITY,
+        "_meta": {"managed_by": "obsgen", "stream": index.stream, "region": source_region},
+        "template": {
+            "settings": {"index": {
+                "number_of_shards": index.shards,
+                "number_of_replicas": index.replicas,
+                "lifecycle": {"name": policy},
+            }},
+            "mappings": {
+                "dynamic": "true",
+                "properties": {key: {"type": kind} for key, kind in sorted(index.mappings.items())},
+            },
+        },
+    }

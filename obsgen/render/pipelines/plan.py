@@ -1,0 +1,53 @@
+"""What the estate's log definitions mean for one region: its collector, the indices, the
+collectors whose logs its Elasticsearch stores. Shared by the renderers and validation."""
+from __future__ import annotations
+
+from obsgen import duration
+from obsgen.model import Estate, Region, applies
+from obsgen.model.pipeline import LogAlert, LogCollector, LogIndex
+
+# Seed 1.3 cross_border_transfer values under which personal data is hashed before any record
+# leaves the collector (6.4 regional_considerations.eu_west.log_anonymization: hash_with_salt).
+# PROHIBITED regions are isolated instead: their logs never leave the region at all.
+ANONYMIZE_BEFORE_OUTPUT = frozenset({"RESTRICTED"})
+
+
+def must_anonymize(region: Region) -> bool:
+    return region.cross_border in ANONYMIZE_BEFORE_OUTPUT
+
+
+def must_stay_in_region(region: Region, collector: LogCollector) -> bool:
+    return region.isolated or collector.local_storage
+
+
+def indices(estate: Estate) -> tuple[LogIndex, ...]:
+    return tuple(sorted(estate.of_type(LogIndex), key=lambda i: i.stream))
+
+
+def collector(estate: Estate, region: Region) -> LogCollector | None:
+    found = [c for c in estate.of_type(LogCollector) if c.region == region.name]
+    return found[0] if found else None
+
+
+def stored_in(estate: Estate, region: Region) -> tuple[LogCollector, ...]:
+    """Collectors whose logs this region's Elasticsearch stores (its own first)."""
+    found = [c for c in estate.of_type(LogCollector) if c.storage_region == region.name]
+    return tuple(sorted(found, key=lambda c: (c.region != region.name, c.region)))
+
+
+def log_alerts(estate: Estate, region: Region) -> tuple[LogAlert, ...]:
+    return tuple(sorted((a for a in estate.of_type(LogAlert) if applies(a, region)), key=lambda a: (a.group, a.name)))
+
+
+def pii_fields(estate: Estate) -> tuple[str, ...]:
+    return tuple(sorted({f for index in indices(estate) for f in index.pii_fields}))
+
+
+def es_days(text: str) -> str:
+    """Elasticsearch time values take one unit, days at most ("2190d"); a year is 365 days, as
+    in obsgen.duration."""
+    seconds = int(duration.seconds(text))
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
+        if seconds % size == 0:
+            return f"{seconds // size}{unit}"
+    raise ValueError(f"{text!r} is not a whole number of seconds")
