@@ -111,5 +111,10 @@ def _thresholds(config) -> tuple[Threshold, ...]:
     for step in steps if isinstance(steps, list) else []:
         if isinstance(step, dict) and step.get("color"):
             value = step.get("value")
-            out.append(Threshold(None if value is None else float(value), str(step["color"])))
+            if value in (None, "null"):   # grafanalib writes the base step's value as "null"
+                out.append(Threshold(None, str(step["color"])))
+            elif isinstance(value, (int, float)):
+                out.append(Threshold(float(value), str(step["color"])))
+            else:
+                raise ImportProblem(f"threshold value {value!r} is not a number")
     return tuple(out)
