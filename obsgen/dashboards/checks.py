@@ -10,6 +10,7 @@ from obsgen.model.dashboard import PANEL_TYPES, Dashboard, GrafanalibDashboard, 
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _UNIT = re.compile(r"^\S.*$")
+_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
 RESERVED_PREFIX = "slo-"   # the generated SLO dashboards' names
 MAX_ROW_HEIGHT = 40
 
@@ -70,6 +71,10 @@ def _panel(d, p: Panel, c, what) -> None:
         c.fail(d, what, f"threshold values must be ascending numbers, got {values!r}")
     if any(t.value is None for t in p.thresholds[1:]):
         c.fail(d, what, "only the first threshold may be the base step (value None)")
+    for link in p.links:
+        c.text(d, what, "link title", link.title)
+        if not isinstance(link.url, str) or not _URL.match(link.url):
+            c.fail(d, what, f"link {link.title!r}: url is not an http(s) URL: {link.url!r}")
     if p.id is not None and (not isinstance(p.id, int) or p.id < 1):
         c.fail(d, what, f"id must be a positive whole number, got {p.id!r}")
 

@@ -76,4 +76,11 @@ def builder(panel: Panel):
         b = b.min(panel.min)
     if panel.max is not None:
         b = b.max(panel.max)
+    if panel.links:
+        b = b.links([link(x) for x in panel.links])
     return b
+
+
+def link(x):
+    return (db.DashboardLink(x.title).type(dm.DashboardLinkType.LINK).url(x.url).icon("doc").tooltip("")
+            .tags([]).as_dropdown(False).target_blank(True).include_vars(False).keep_time(False))

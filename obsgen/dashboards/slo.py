@@ -13,7 +13,7 @@ from obsgen import names, promql
 from obsgen.dashboards.windows import alert_windows
 from obsgen.duration import seconds
 from obsgen.model import SLO, Estate
-from obsgen.model.dashboard import Dashboard, Panel, Query, Row, Threshold
+from obsgen.model.dashboard import Dashboard, Link, Panel, Query, Row, Threshold
 
 RED, ORANGE, YELLOW, GREEN = "red", "orange", "yellow", "green"
 TIER_COLORS = {"page": RED, "ticket": ORANGE}
@@ -70,6 +70,7 @@ def _sli(slo: SLO, target: float) -> Panel:
         unit="percentunit",
         thresholds=(Threshold(None, RED), Threshold(target, GREEN)),
         draw_thresholds=True,
+        links=(Link("Runbook", slo.runbook),) if slo.runbook else (),
         id=names.slo_panel_id(slo.name, "sli"),
     )
 
@@ -99,6 +100,7 @@ def _burn(slo: SLO) -> Panel:
         thresholds=(Threshold(None, GREEN), *(Threshold(f, c) for f, c in sorted(steps.items()))),
         draw_thresholds=True,
         min=0,
+        links=(Link("Runbook", slo.runbook),) if slo.runbook else (),
         id=names.slo_panel_id(slo.name, "burn"),
     )
 

@@ -33,6 +33,14 @@ class Threshold:
 
 
 @dataclass(frozen=True)
+class Link:
+    """A link shown on a panel, e.g. the runbook."""
+
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
 class Panel:
     title: str
     queries: tuple[Query, ...]
@@ -44,6 +52,7 @@ class Panel:
     max: float | None = None
     id: int | None = None        # None: numbered in layout order; set where links must stay stable
     draw_thresholds: bool = False  # timeseries: draw the thresholds as lines
+    links: tuple[Link, ...] = ()
 
 
 @dataclass(frozen=True)

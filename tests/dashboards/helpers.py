@@ -26,7 +26,7 @@ from obsgen.model import SLO, BurnWindow, EventRatio, LatencyThreshold
 API = (
     SLO(service="api", name="availability", objective=99.5, description="Requests that do not fail",
         sli=EventRatio(total='http_requests_total{service="api"}', errors='http_requests_total{service="api",status=~"5.."}'),
-        objective_overrides={"beta": 99.9}),
+        objective_overrides={"beta": 99.9}, runbook="https://runbooks.example/api-availability"),
     SLO(service="api", name="latency", objective=99.0, description="Requests under a second",
         sli=LatencyThreshold("http_request_duration_seconds", 1.0, 'service="api"'), regions=("alpha", "gamma")),
 )

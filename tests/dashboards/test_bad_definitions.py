@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from obsgen.cli import main
 from tests.foundation.estate_builder import snapshot, write_estate
 
-HEAD = "from obsgen.model.dashboard import Dashboard, GrafanalibDashboard, Panel, Query, Row, Threshold\n"
+HEAD = "from obsgen.model.dashboard import Dashboard, GrafanalibDashboard, Link, Panel, Query, Row, Threshold\n"
 GOOD_PANEL = 'Panel("p", (Query("up"),))'
 
 
@@ -32,6 +32,8 @@ CASES = [
      "share the id 7"),
     ("a dashboard defined twice", dashboard() + 'Y = Dashboard("team", "Again", (Row("r", (Panel("p", (Query("up"),)),)),))\n',
      "defined twice"),
+    ("a link that is no URL", dashboard('Panel("p", (Query("up"),), links=(Link("Runbook", "runbooks/x"),))'),
+     "url is not an http(s) URL"),
     ("a grafanalib text panel", HEAD + "import grafanalib.core as G\nX = GrafanalibDashboard('notes', G.Dashboard(title='N', panels=[G.Text(title='t', content='c')]))\n",
      "cannot be rendered as a current panel"),
     ("a grafanalib query that does not parse", HEAD + "import grafanalib.core as G\nX = GrafanalibDashboard('bad', G.Dashboard(title='N', panels=[G.TimeSeries(title='t', targets=[G.Target(expr='sum(', refId='A')])]))\n",

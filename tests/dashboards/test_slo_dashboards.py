@@ -136,3 +136,11 @@ def test_slo_dashboards_are_valid(trees, target):
             assert check.problems(doc) == []
             if SCHEMAS.is_dir():
                 assert check.schema_errors(doc, SCHEMAS) == []
+
+
+def test_the_sli_and_burn_panels_link_the_slos_runbook(trees):
+    ids = _by_id(trees["alpha"][SLO_FILE.format("api")])
+    for role in ("sli", "burn"):
+        (link,) = ids[names.slo_panel_id("availability", role)]["links"]
+        assert link["url"] == "https://runbooks.example/api-availability" and link["targetBlank"] is True
+    assert "links" not in ids[names.slo_panel_id("latency", "sli")]
