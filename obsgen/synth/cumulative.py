@@ -94,15 +94,16 @@ def _segments(stream: Stream, origin: int) -> list[tuple[int, tuple[float, ...]]
     return segments
 
 
-def integrated_rate(tl: Timeline, t: float) -> float:
-    """Expected requests in ``[origin, t]``."""
+def integrated_rates(tl: Timeline, ts: Sequence[float]) -> list[float]:
+    """Expected requests in ``[origin, t]`` for each ``t``."""
+    rate, origin = tl.rate, tl.origin
     if tl.amplitude == 0.0:
-        return tl.rate * (t - tl.origin)
+        return [rate * (t - origin) for t in ts]
     w = 2.0 * math.pi / DAY
-    swing = tl.amplitude / w
-    phase = (t - tl.peak_seconds) % DAY
-    phase0 = (tl.origin - tl.peak_seconds) % DAY
-    return tl.rate * ((t - tl.origin) + swing * (math.sin(w * phase) - math.sin(w * phase0)))
+    swing, peak = tl.amplitude / w, tl.peak_seconds
+    # Reducing the phase modulo a day first keeps sin() arguments small and exact.
+    s0 = math.sin(w * ((origin - peak) % DAY))
+    return [rate * ((t - origin) + swing * (math.sin(w * ((t - peak) % DAY)) - s0)) for t in ts]
 
 
 def build_timeline(stream: Stream, origin: int) -> Timeline:
@@ -119,7 +120,7 @@ def build_timeline(stream: Stream, origin: int) -> Timeline:
     )
     segments = _segments(stream, origin)
     starts = tuple(s for s, _ in segments)
-    bases = tuple(integrated_rate(partial, s) for s in starts)
+    bases = tuple(integrated_rates(partial, starts))
     accs = [tuple(0.0 for _ in segments[0][1])]
     for i in range(1, len(segments)):
         span = bases[i] - bases[i - 1]
@@ -156,11 +157,12 @@ def cumulative_counts(tl: Timeline, ts: Sequence[int]) -> list[list[int]]:
     cols: list[list[int]] = [[] for _ in range(tl.n_components)]
     for seg, lo, hi in _segment_runs(tl, ts):
         base = tl.seg_base[seg]
-        ds = [integrated_rate(tl, t) - base for t in ts[lo:hi]]
+        ds = [x - base for x in integrated_rates(tl, ts[lo:hi])]
         for col, acc, f in zip(cols, tl.seg_acc[seg], tl.seg_factors[seg]):
             if f == 0.0:
                 col.extend([int(acc + 0.5)] * (hi - lo))
             else:
                 # int() floors here: every term is >= 0 (d can be -1e-12 noise at most).
-                col.extend([int(acc + f * d + 0.5) for d in ds])
+                half = acc + 0.5
+                col.extend([int(half + f * d) for d in ds])
     return cols

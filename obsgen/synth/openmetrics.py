@@ -19,10 +19,19 @@ from obsgen.synth.series import Series, escape_label_value, stream_samples
 BLOCK_SECONDS = 2 * HOUR
 
 
-def window_starts(scenario: Scenario) -> range:
-    """Starts of the epoch-aligned 2h windows that hold the history."""
-    first = scenario.start - scenario.start % BLOCK_SECONDS
-    return range(first, scenario.end + 1, BLOCK_SECONDS)
+def check_window(seconds: int) -> None:
+    size = BLOCK_SECONDS
+    while size < seconds:
+        size *= 3
+    if size != seconds:
+        raise ValueError("window must be a TSDB block range: 2h * 3^k (2h, 6h, 18h, 54h, ...)")
+
+
+def window_starts(scenario: Scenario, window: int = BLOCK_SECONDS) -> range:
+    """Starts of the epoch-aligned windows (TSDB block grid) that hold the history."""
+    check_window(window)
+    first = scenario.start - scenario.start % window
+    return range(first, scenario.end + 1, window)
 
 
 def _series_prefix(s: Series) -> str:
@@ -32,18 +41,18 @@ def _series_prefix(s: Series) -> str:
     return f"{s.name}{{{inner}}} "
 
 
-def _format_values(values: list[int], unit: int) -> list[str]:
+def _format_lines(prefix: str, values: list[int], suffixes: list[str], unit: int) -> str:
     if unit == 1:
-        return [str(v) for v in values]
+        return "".join([f"{prefix}{v}{s}" for v, s in zip(values, suffixes)])
     if unit != 1000:
         raise ValueError(f"unsupported unit {unit}")
-    return [f"{v // 1000}.{v % 1000:03d}" for v in values]
+    return "".join([f"{prefix}{v // 1000}.{v % 1000:03d}{s}" for v, s in zip(values, suffixes)])
 
 
-def render_window(scenario: Scenario, window_start: int) -> Iterator[str]:
-    """Text chunks for the samples in ``[window_start, window_start + 2h)``; nothing if empty."""
-    ts = scenario.timestamps(window_start, window_start + BLOCK_SECONDS - 1)
-    families: dict[str, list[tuple[Series, list[str]]]] = defaultdict(list)
+def render_window(scenario: Scenario, window_start: int, window: int = BLOCK_SECONDS) -> Iterator[str]:
+    """Text chunks for the samples in ``[window_start, window_start + window)``; nothing if empty."""
+    ts = scenario.timestamps(window_start, window_start + window - 1)
+    families: dict[str, list[tuple[Series, str]]] = defaultdict(list)
     kinds: dict[str, str] = {}
     for stream in scenario.streams:
         samples = stream_samples(scenario, stream, ts)
@@ -51,29 +60,29 @@ def render_window(scenario: Scenario, window_start: int) -> Iterator[str]:
             continue
         suffixes = [f" {t}\n" for t in samples.ts]
         for s, vals in samples.values.items():
-            prefix = _series_prefix(s)
-            lines = [prefix + v + suffix for v, suffix in zip(_format_values(vals, s.unit), suffixes)]
-            families[s.family].append((s, lines))
+            families[s.family].append((s, _format_lines(_series_prefix(s), vals, suffixes, s.unit)))
             if kinds.setdefault(s.family, s.kind) != s.kind:
                 raise ValueError(f"metric family {s.family} used both as counter and histogram")
     if not families:
         return
     for family in sorted(families):
         yield f"# TYPE {family} {kinds[family]}\n"
-        for _, lines in sorted(families[family], key=lambda sl: (sl[0].name, sl[0].labels)):
-            yield "".join(lines)
+        for _, text in sorted(families[family], key=lambda st: (st[0].name, st[0].labels)):
+            yield text
     yield "# EOF\n"
 
 
-def iter_write_openmetrics(scenario: Scenario, out_dir: Path) -> Iterator[Path]:
-    """Write one file per non-empty 2h window, yielding each path once it is complete.
+def iter_write_openmetrics(scenario: Scenario, out_dir: Path, window: int = BLOCK_SECONDS) -> Iterator[Path]:
+    """Write one file per non-empty window, yielding each path once it is complete.
 
     Lazy on purpose: an importer can consume files while later ones are written.
+    Windows larger than 2h need promtool's (hidden) ``--max-block-duration``
+    of at least the window, or promtool re-parses the file per 2h block.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    for w in window_starts(scenario):
-        chunks = render_window(scenario, w)
+    for w in window_starts(scenario, window):
+        chunks = render_window(scenario, w, window)
         first = next(chunks, None)
         if first is None:
             continue
@@ -84,6 +93,6 @@ def iter_write_openmetrics(scenario: Scenario, out_dir: Path) -> Iterator[Path]:
         yield path
 
 
-def write_openmetrics(scenario: Scenario, out_dir: Path) -> list[Path]:
+def write_openmetrics(scenario: Scenario, out_dir: Path, window: int = BLOCK_SECONDS) -> list[Path]:
     """Write all window files of ``scenario`` into ``out_dir``."""
-    return list(iter_write_openmetrics(scenario, out_dir))
+    return list(iter_write_openmetrics(scenario, out_dir, window))

@@ -136,18 +136,29 @@ def visible(scenario: Scenario, stream: Stream, t: int) -> bool:
     return t >= first_origin(scenario, stream) and not any(g.covers(t) for g in stream.gaps)
 
 
+def _visible_with_origins(scenario: Scenario, stream: Stream, ts: Sequence[int]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    start = first_origin(scenario, stream)
+    shown = tuple(ts)
+    if shown and (shown[0] < start or stream.gaps):
+        shown = tuple(t for t in shown if visible(scenario, stream, t))
+    if not shown or not stream.resets or stream.resets[0] > shown[-1]:
+        return shown, (start,) * len(shown)
+    return shown, tuple(origin_at(scenario, stream, t) for t in shown)
+
+
 def stream_samples(scenario: Scenario, stream: Stream, ts: Sequence[int], series: Sequence[Series] | None = None) -> StreamSamples:
     """Values of ``series`` (default: all) at the visible timestamps among sorted grid ``ts``."""
-    shown = tuple(t for t in ts if visible(scenario, stream, t))
-    origins = tuple(origin_at(scenario, stream, t) for t in shown)
+    shown, origins = _visible_with_origins(scenario, stream, ts)
     tl = timeline(stream, scenario.start)
     cols = cumulative_counts(tl, shown)
     distinct = sorted(set(origins))
-    at_origin = dict(zip(distinct, zip(*cumulative_counts(tl, distinct)))) if distinct else {}
-    if len(distinct) == 1:
-        base = at_origin[distinct[0]]
+    if distinct == [tl.origin]:
+        rel = cols  # every count is 0 at the timeline origin
+    elif len(distinct) == 1:
+        base = [col[0] for col in cumulative_counts(tl, distinct)]
         rel = [[v - b for v in col] for col, b in zip(cols, base)]
     else:
+        at_origin = dict(zip(distinct, zip(*cumulative_counts(tl, distinct))))
         rel = [[v - at_origin[o][c] for v, o in zip(col, origins)] for c, col in enumerate(cols)]
     sums: dict[tuple[int, ...], list[int]] = {(c,): col for c, col in enumerate(rel)}
     values = {s: _component_sum(sums, s.components) for s in (series or all_series(stream))}
