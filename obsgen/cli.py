@@ -94,5 +94,6 @@ def test_cmd(root: Path, out: Path | None):
     click.echo(f"{len(am_configs)} Alertmanager configs checked, {len(am_tests)} route-test files run")
     sys.exit(EXIT_OK if ok else EXIT_FAIL)
 from obsgen.gate import cli as _gate_cli; main.add_command(_gate_cli.gate); main.add_command(_gate_cli.status)  # noqa: E402
+from obsgen.apply.cli import apply as _apply; main.add_command(_apply)  # noqa: E402
 if __name__ == "__main__":
     main()

@@ -1,0 +1,71 @@
+"""`obsgen apply TARGET --region R [--url URL] [--dry-run]`: parse, plan, print, send."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from obsgen import names
+from obsgen.apply import APPLIERS
+
+
+@click.command("apply")
+@click.argument("target", type=click.Choice(sorted(APPLIERS)))
+@click.option("--region", required=True, help="Region whose generated files to push.")
+@click.option("--url", default=None, help="Base URL of the system (default: the region table's).")
+@click.option("--dry-run", is_flag=True, help="Read the live state and list what would change; send nothing.")
+@click.option("--credentials-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="File of api_key= or username= and password= lines (default: the environment).")
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Generated tree (default: ROOT/generated).")
+def apply(target, region, url, dry_run, credentials_file, root, out):
+    """Push the rendered configuration of one region to a live system (e.g. Elasticsearch
+    index templates and ILM policies). Credentials: <PREFIX>_API_KEY, or <PREFIX>_USERNAME and
+    <PREFIX>_PASSWORD, with PREFIX=OBSGEN_ELASTICSEARCH for elasticsearch; never printed."""
+    from obsgen.apply import base, credentials
+    from obsgen.apply.http import ApplyError, Client
+
+    applier = APPLIERS[target]
+    region_dir = (out or root / names.GENERATED) / names.region_dir(region)
+    if not region_dir.is_dir():
+        _usage(f"no generated files for region {region!r} under {region_dir.parent}; run `obsgen build`")
+    if url is None:
+        from obsgen.cli import _load
+
+        estate = _load(root)
+        if region not in {r.name for r in estate.regions}:
+            _usage(f"unknown region {region!r}")
+        url = applier.default_url(estate, estate.region(region))
+        if not url:
+            _usage(f"region {region} has no {target} endpoint in the region table; pass --url")
+    try:
+        creds = credentials.load(applier.env_prefix, credentials_file)
+    except credentials.CredentialsError as exc:
+        _usage(str(exc))
+    client = Client(url, creds)
+    try:
+        changes = applier.plan(region_dir, client)
+        if not dry_run:
+            base.execute(changes, client)
+    except ApplyError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    for change in changes:
+        click.echo(change.line(dry_run))
+    todo = sum(c.action != base.UNCHANGED for c in changes)
+    click.echo(f"{target} {_shown(client.scrub(url))}: {todo} of {len(changes)} {'would change' if dry_run else 'changed'}")
+
+
+def _shown(url: str) -> str:
+    """The URL without any user:password@ part."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(netloc=parts.hostname + (f":{parts.port}" if parts.port else ""))) if parts.hostname else url
+
+
+def _usage(message: str):
+    click.echo(f"error: {message}", err=True)
+    sys.exit(2)

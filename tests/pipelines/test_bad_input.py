@@ -1,0 +1,112 @@
+"""Every broken log pipeline definition stops the build with exit 2 and one line naming
+file:line and the object, and leaves generated/ as it was."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+from obsgen.cli import main
+from tests.foundation.estate_builder import REGIONS, snapshot, write_estate
+
+# alpha: open; beta: cross_border RESTRICTED; gamma: isolated; delta: hosts no Elasticsearch.
+TABLE = REGIONS.split("REGIONS = ")[0] + '''\
+def logs(name, **over):
+    urls = dict(loki_url=f"https://loki-{name}.example", elasticsearch_url=f"https://es-{name}.example")
+    return region(name, **{**urls, **over})
+
+REGIONS = (logs("alpha"), logs("beta", cross_border="RESTRICTED"), logs("gamma", isolated=True),
+           logs("delta", elasticsearch_url=None))
+'''
+
+BASE = '''\
+from obsgen.model.pipeline import LogAlert, LogCollector, LogIndex
+
+APP = LogIndex(name="application_logs", stream="app-logs", pattern="app-logs-{region}-{date}", retention="30d",
+               shards=3, replicas=1, pii_fields=("user_email", "ip_address"), label_keys=("level",))
+ALPHA = LogCollector(region="alpha", replicas=1, buffer_size="100MB", flush_interval="10s")
+'''
+
+I = "from obsgen.model.pipeline import LogAlert, LogCollector, LogIndex\n"
+
+
+def index(**over) -> str:
+    fields = dict(name="audit_logs", stream="audit-logs", pattern="audit-logs-{region}-{date}", retention="7y", shards=1, replicas=1)
+    fields.update(over)
+    return I + f"X = LogIndex({', '.join(f'{k}={v!r}' for k, v in fields.items())})\n"
+
+
+def collector(**over) -> str:
+    fields = dict(region="beta", replicas=1, buffer_size="100MB", flush_interval="10s", anonymize=("user_email", "ip_address"))
+    fields.update(over)
+    return I + f"X = LogCollector({', '.join(f'{k}={v!r}' for k, v in fields.items())})\n"
+
+
+def alert(**over) -> str:
+    fields = dict(name="Broken", title="Broken", expr='sum(count_over_time({stream="app-logs"}[5m])) > 1', severity="warning", summary="s")
+    fields.update(over)
+    return I + f"X = LogAlert({', '.join(f'{k}={v!r}' for k, v in fields.items())})\n"
+
+
+# (sentence id, pipelines/bad.py, line, words expected in the message)
+CASES = [
+    ("a collector in an unknown region", collector(region="mars"), 2, ["log collector mars", "unknown region 'mars'"]),
+    ("a malformed flush interval", collector(flush_interval="10 seconds"), 2, ["log collector beta", "flush_interval", "not a Prometheus duration"]),
+    ("a malformed buffer size", collector(buffer_size="1 gig"), 2, ["log collector beta", "buffer_size"]),
+    ("no replicas", collector(replicas=0), 2, ["log collector beta", "replicas"]),
+    ("a salt given as a value", collector(salt_env="s3cr3t-salt"), 2, ["log collector beta", "salt_env must name an environment variable"]),
+    ("an isolated region's logs routed out of it", collector(region="gamma", anonymize=(), elasticsearch_region="alpha"), 2,
+     ["log collector gamma", "region gamma is isolated", "routed to Elasticsearch in alpha"]),
+    ("local-only logs routed out of their region", collector(region="delta", anonymize=(), local_storage=True, elasticsearch_region="alpha"), 2,
+     ["log collector delta", "keeps local_storage", "routed to Elasticsearch in alpha"]),
+    ("a PII field left in the clear where cross_border is RESTRICTED", collector(anonymize=("user_email",)), 2,
+     ["log collector beta", "PII field 'ip_address' is not anonymized", "RESTRICTED"]),
+    ("logs routed to a region that hosts no Elasticsearch", collector(region="gamma", anonymize=(), elasticsearch_region="delta"), 2,
+     ["log collector gamma", "region delta hosts no Elasticsearch"]),
+    ("a collector defined twice", collector(region="alpha"), 2, ["log collector alpha", "defined twice"]),
+    ("audit logs kept shorter than the audit retention", index(audit=True, retention="2y"), 2,
+     ["log index audit_logs", "retention 2y in region alpha is shorter than its audit retention 7y"]),
+    ("an audit override still too short", index(audit=True, retention="7y", retention_overrides={"gamma": "3y"}), 2,
+     ["log index audit_logs", "region gamma is shorter"]),
+    ("a retention override for an unknown region", index(retention_overrides={"mars": "1y"}), 2, ["log index audit_logs", "unknown region 'mars'"]),
+    ("a malformed retention", index(retention="2 years"), 2, ["log index audit_logs", "retention", "not a Prometheus duration"]),
+    ("a pattern without the region", index(pattern="audit-logs-{date}"), 2, ["log index audit_logs", "pattern must be"]),
+    ("a stream defined twice", index(stream="app-logs", pattern="app-logs-{region}-{date}"), 2, ["log index", "stream 'app-logs' defined twice"]),
+    ("no shards", index(shards=0), 2, ["log index audit_logs", "shards"]),
+    ("a PII field made a Loki label", index(pii_fields=("user_email",), label_keys=("user_email",)), 2, ["log index audit_logs", "personal data a Loki label"]),
+    ("a log alert whose LogQL is unbalanced", alert(expr='sum(count_over_time({stream="x"}[5m]) > 1'), 2, ["log alert Broken", "not a LogQL metric query"]),
+    ("a log alert without a stream selector", alert(expr="count_over_time(x[5m]) > 1"), 2, ["log alert Broken", "no stream selector"]),
+    ("a log alert with an unknown severity", alert(severity="sev1"), 2, ["log alert Broken", "unknown severity"]),
+    ("a log alert for an unknown region", alert(regions=("mars",)), 2, ["log alert Broken", "unknown region 'mars'"]),
+    ("a log alert with a malformed for", alert(for_="5 min"), 2, ["log alert Broken", "for_"]),
+    ("a log alert name with a space", alert(name="High Error Rate"), 2, ["log alert 'High Error Rate'", "letters, digits"]),
+]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = write_estate(tmp_path_factory.mktemp("estate"), extra={"pipelines/base.py": BASE}, replace={"rules/regions.py": TABLE})
+    result = CliRunner().invoke(main, ["build", "--root", str(root)])
+    assert result.exit_code == 0, result.output
+    assert (root / "generated" / "alpha" / "fluent-bit" / "fluent-bit.yaml").is_file()
+    return root
+
+
+@pytest.mark.parametrize("content,line,words", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_bad_log_definition_is_refused_and_generated_is_untouched(built, tmp_path, content, line, words):
+    root = tmp_path / "estate"
+    shutil.copytree(built, root)
+    before = snapshot(root / "generated")
+    (root / "pipelines" / "bad.py").write_text(content)
+
+    result = CliRunner().invoke(main, ["build", "--root", str(root)])
+
+    assert result.exit_code == 2, result.output
+    message = result.stderr.strip()
+    assert len(message.splitlines()) == 1, message
+    # A duplicate is reported at one of its two places and names the other.
+    assert message.startswith("error: pipelines/") and f"pipelines/bad.py:{line}" in message, message
+    for word in words:
+        assert word in message, message
+    assert snapshot(root / "generated") == before

@@ -1,0 +1,57 @@
+"""Every LogQL expression obsgen renders parses with Grafana's own LogQL grammar
+(@grafana/lezer-logql), and the grammar check rejects broken queries."""
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from obsgen.render.pipelines.checks import logql_shape
+from tests.pipelines.node import check
+
+# (sentence id, a query that is not LogQL)
+BROKEN = [
+    ("an unclosed stream selector", '{stream="app-logs"'),
+    ("a matcher without a value", '{stream=} |= "x"'),
+    ("a range vector without its duration", 'count_over_time({stream="app-logs"}[])'),
+    ("a line filter without a string", '{stream="app-logs"} |= '),
+    ("an unknown range aggregation", 'frobnicate_over_time({stream="app-logs"}[5m])'),
+    ("a comparison with nothing on its right", 'sum(count_over_time({stream="app-logs"}[5m])) >'),
+    ("a label filter with a dangling operator", '{stream="audit-logs"} | json | consent='),
+]
+
+
+def _rendered_exprs(tree) -> list[tuple[str, str]]:
+    out = []
+    for path, raw in sorted(tree.items()):
+        if "/loki/rules/" in path:
+            for group in yaml.safe_load(raw)["groups"]:
+                out += [(f"{path}:{rule['alert']}", rule["expr"]) for rule in group["rules"]]
+    return out
+
+
+def test_every_rendered_logql_expression_parses_with_grafanas_grammar(tree):
+    exprs = _rendered_exprs(tree)
+    assert len(exprs) >= 3, "no LogQL rendered: this test would prove nothing"
+    results = check("logql", [e for _, e in exprs])
+    bad = [(where, r["errors"]) for (where, _), r in zip(exprs, results) if not r["ok"]]
+    assert bad == []
+
+
+@pytest.fixture(scope="module")
+def broken_results():
+    return dict(zip([q for _, q in BROKEN], check("logql", [q for _, q in BROKEN])))
+
+
+@pytest.mark.parametrize("query", [pytest.param(q, id=i) for i, q in BROKEN])
+def test_the_grammar_rejects(query, broken_results):
+    assert not broken_results[query]["ok"]
+
+
+@pytest.mark.parametrize("query,problem", [
+    pytest.param('sum(count_over_time({stream="x"}[5m])', "missing ')'", id="the load-time check sees an unclosed parenthesis"),
+    pytest.param('count_over_time(stream="x"[5m])', "no stream selector", id="the load-time check sees a missing stream selector"),
+    pytest.param('{stream="x} |= "y"', "unterminated string", id="the load-time check sees an unterminated string"),
+    pytest.param('{stream="x"} |~ "[)]"', None, id="the load-time check ignores brackets inside strings"),
+])
+def test_load_time_shape_check(query, problem):
+    assert logql_shape(query) == problem
