@@ -1,0 +1,239 @@
+"""Synthetic history backfilled into a real Prometheus 2.42, checked against ground truth.
+
+Why the comparisons can be exact: in Prometheus 2.x a range selector ``[1h]``
+evaluated at T selects samples in the closed interval [T-1h, T]. With samples
+on a 1-minute grid and T on the grid, the first and last selected samples sit
+exactly on the window edges, so ``increase()`` extrapolates by a factor of
+range / (last - first) = 1 and equals the plain sum of increments, i.e. the
+ground truth, up to float rounding. Off the grid, the extrapolation factor is
+known exactly too (see test_increase_off_grid_follows_extrapolation).
+"""
+
+import os
+import socket
+import time
+
+import pytest
+
+from obsgen.localprom import LocalPrometheus, PrometheusError, prometheus_available, rule_block_seconds
+from obsgen.synth import (
+    DAY,
+    HOUR,
+    Diurnal,
+    ErrorCounter,
+    Gap,
+    Incident,
+    Latency,
+    Scenario,
+    all_series,
+    counts,
+    latency_counts,
+    sample_value,
+    select,
+    stream,
+    write_openmetrics,
+)
+
+pytestmark = pytest.mark.skipif(not prometheus_available(), reason="prometheus/promtool not installed")
+
+END = 1_700_006_400
+STEP = 60
+RESET = END - 30 * HOUR
+GAP = Gap(END - 50 * HOUR, 20 * 60)
+OUTAGE = Incident(END - 20 * HOUR, 30 * 60, error_ratio=1.0)
+SLOW = Incident(END - 10 * HOUR, HOUR, latency_shares=(0.05, 0.3, 0.8))
+REL = 1e-9  # float rounding only
+
+LEVEL1 = """groups:
+- name: slo-level1
+  rules:
+  - record: svc_code:http_requests:increase5m
+    expr: sum by (svc, code) (increase(http_requests_total[5m]))
+"""
+LEVEL2 = """groups:
+- name: slo-level2
+  rules:
+  - record: svc_code:http_requests:increase5m_sum1h
+    expr: sum_over_time(svc_code:http_requests:increase5m[1h])
+"""
+
+
+def build_scenario() -> Scenario:
+    api = stream(
+        "http_requests_total",
+        {"svc": "api", "region": "eu"},
+        rate=20.0,
+        diurnal=Diurnal(peak_to_trough=10, peak_hour_utc=15),
+        error_ratio=0.001,
+        incidents=(OUTAGE, SLOW),
+        latency=Latency("http_request_duration_seconds", (0.1, 0.25, 1.0), (0.6, 0.95, 0.999)),
+        resets=(RESET,),
+        gaps=(GAP,),
+    )
+    web = stream("http_requests_total", {"svc": 'we"b', "region": "eu"}, rate=5.0, error_ratio=0.01)
+    jobs = stream("jobs_total", {"svc": "worker"}, rate=0.5, outcome=ErrorCounter("jobs_failed_total"),
+                  error_ratio=0.1, starts_at=END - DAY)
+    return Scenario(end=END, duration=3 * DAY, streams=(api, web, jobs), step=STEP)
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory):
+    root = tmp_path_factory.mktemp("localprom")
+    sc = build_scenario()
+    (root / "level1.yml").write_text(LEVEL1)
+    (root / "level2.yml").write_text(LEVEL2)
+    prom = LocalPrometheus(root / "prom", evaluation_interval=STEP)
+    blocks = prom.import_openmetrics(write_openmetrics(sc, root / "om"), delete_files=True)
+    assert blocks == 37  # 3 days of 2h windows, plus the one holding the final sample at END
+    with prom:
+        written = prom.backfill_rules([[root / "level1.yml"], [root / "level2.yml"]], sc.start, sc.end)
+        yield sc, prom, written
+    assert not prom.running
+
+
+def by_svc(samples):
+    return {s.metric.get("svc"): s.value for s in samples}
+
+
+def test_raw_counters_are_the_exact_synthetic_integers(env):
+    sc, prom, _ = env
+    api, web = select(sc, "http_requests_total")
+    for t in (sc.start, RESET - STEP, RESET, RESET + STEP, OUTAGE.start + 600, END):
+        for st in (api, web):
+            for ser in all_series(st):
+                got = prom.query(ser.selector(), at=t)
+                assert [s.value for s in got] == [sample_value(sc, st, ser, t)], (ser.selector(), t)
+
+
+def test_series_is_absent_inside_a_gap(env):
+    sc, prom, _ = env
+    api = select(sc, svc="api")[0]
+    # Backfilled gaps carry no staleness markers: the last sample stays visible for
+    # the 5m lookback, after which the series is absent.
+    late_in_gap = GAP.start + GAP.duration - STEP
+    assert prom.query('http_requests_total{svc="api"}', at=late_in_gap) == []
+    assert sample_value(sc, api, all_series(api)[0], late_in_gap) is None
+
+
+@pytest.mark.parametrize(
+    "t",
+    [
+        END,
+        RESET + 20 * 60,  # a counter reset inside the window
+        GAP.start + 30 * 60,  # a 20-minute gap inside the window
+        OUTAGE.start + 45 * 60,  # partly in a total outage
+        END - DAY + 17 * HOUR,  # near the diurnal peak
+    ],
+)
+def test_hourly_increase_equals_ground_truth(env, t):
+    sc, prom, _ = env
+    got = by_svc(prom.query("sum by (svc) (increase(http_requests_total[1h]))", at=t))
+    errors = by_svc(prom.query('sum by (svc) (increase(http_requests_total{code="500"}[1h]))', at=t))
+    for st in select(sc, "http_requests_total"):
+        truth = counts(sc, [st], t - HOUR, t)
+        svc = st.label_dict["svc"]
+        assert got[svc] == pytest.approx(truth.requests, rel=REL)
+        assert errors[svc] == pytest.approx(truth.errors, rel=REL, abs=1e-9)
+
+
+def test_increase_off_grid_follows_extrapolation(env):
+    sc, prom, _ = env
+    # At T+30s the window [T-3570s, T+30s] holds the samples from T-3540s to T: the
+    # increase over those 59 steps, extrapolated by 30s at each end (both gaps are
+    # under 1.1 average sample intervals) to the full 3600s.
+    t = END - 5 * HOUR
+    got = prom.query("sum(increase(http_requests_total[1h]))", at=t + 30)[0].value
+    truth = counts(sc, select(sc, "http_requests_total"), t - HOUR + STEP, t).requests
+    assert got == pytest.approx(truth * 3600 / 3540, rel=REL)
+
+
+def test_error_ratio_over_three_days_and_error_counter(env):
+    sc, prom, _ = env
+    ratio = prom.query(
+        'sum(increase(http_requests_total{code="500"}[3d])) / sum(increase(http_requests_total[3d]))', at=END
+    )[0].value
+    assert ratio == pytest.approx(counts(sc, select(sc, "http_requests_total"), sc.start, END).error_ratio, rel=REL)
+    jobs = select(sc, "jobs_total")
+    failed = prom.query("sum(increase(jobs_failed_total[1d]))", at=END)[0].value
+    assert failed == pytest.approx(counts(sc, jobs, END - DAY, END).errors, rel=REL)
+
+
+@pytest.mark.parametrize("t", [END, SLOW.end])
+@pytest.mark.parametrize("le", [0.1, 0.25])
+def test_requests_under_latency_threshold(env, t, le):
+    sc, prom, _ = env
+    api = select(sc, svc="api")
+    under = prom.query(f'sum(increase(http_request_duration_seconds_bucket{{le="{le}"}}[1h]))', at=t)[0].value
+    total = prom.query("sum(increase(http_request_duration_seconds_count[1h]))", at=t)[0].value
+    truth = latency_counts(sc, api, le, t - HOUR, t)
+    assert (under, total) == (pytest.approx(truth.under, rel=REL), pytest.approx(truth.total, rel=REL))
+
+
+def test_two_level_rules_backfill_covers_the_whole_history(env):
+    sc, prom, written = env
+    assert all(n >= 1 for n in written)
+    level1 = prom.query_matrix('svc_code:http_requests:increase5m{svc=~"we.b",code="200"}[4d]', at=END)
+    level2 = prom.query_matrix('svc_code:http_requests:increase5m_sum1h{svc=~"we.b",code="200"}[4d]', at=END)
+    for (series,) in (level1, level2):
+        ts = [t for t, _ in series.points]
+        # Evaluations run every minute at the group's hash-derived phase, from the first
+        # one with input data (level 2 needs a level-1 sample) to the last one before END.
+        assert sc.start < ts[0] <= sc.start + 3 * STEP
+        assert END - STEP < ts[-1] <= END
+        assert len(ts) >= sc.duration // STEP - 3
+        assert {round(t % STEP, 3) for t in ts} == {round(ts[0] % STEP, 3)}
+
+
+def test_level2_reads_level1_at_every_evaluation(env):
+    sc, prom, _ = env
+    (level2,) = prom.query_matrix('svc_code:http_requests:increase5m_sum1h{svc=~"we.b",code="200"}[4d]', at=END)
+    for t, value in level2.points[:: len(level2.points) // 7]:
+        recomputed = prom.query('sum_over_time(svc_code:http_requests:increase5m{svc=~"we.b",code="200"}[1h])', at=t)
+        assert value == pytest.approx(recomputed[0].value, rel=REL)
+    # Level 1 itself is Prometheus's own increase() at its evaluation times.
+    (level1,) = prom.query_matrix('svc_code:http_requests:increase5m{svc=~"we.b",code="200"}[1h]', at=END)
+    t, value = level1.points[0]
+    direct = prom.query('sum(increase(http_requests_total{svc=~"we.b",code="200"}[5m]))', at=t)
+    assert value == pytest.approx(direct[0].value, rel=REL)
+
+
+def test_rule_files_are_evaluated_live_after_backfill(env):
+    _, prom, _ = env
+    import requests
+
+    groups = requests.get(f"{prom.url}/api/v1/rules", timeout=10).json()["data"]["groups"]
+    assert sorted(g["name"] for g in groups) == ["slo-level1", "slo-level2"]
+
+
+def test_rule_block_size_respects_query_points_limit():
+    assert rule_block_seconds(60, 30 * DAY) == 162 * HOUR  # 9720 points per range query
+    assert rule_block_seconds(10, 30 * DAY) == 18 * HOUR
+    assert rule_block_seconds(60, HOUR) == 2 * HOUR
+
+
+def port_open(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def test_start_failure_leaves_no_process(tmp_path):
+    bad = tmp_path / "bad.yml"
+    bad.write_text("groups: [{name: x, rules: [{record: r, expr: 'sum(('}]}]\n")
+    prom = LocalPrometheus(tmp_path / "prom", rule_files=[bad], ready_timeout=20)
+    with pytest.raises(PrometheusError, match="prometheus"):
+        prom.start()
+    assert not prom.running
+
+
+def test_stop_terminates_the_process(tmp_path):
+    with LocalPrometheus(tmp_path / "prom") as prom:
+        pid, port = prom._proc.pid, prom.port
+        assert port_open(port)
+        assert prom.query("vector(1)", at=END)[0].value == 1.0
+    assert not prom.running
+    with pytest.raises(ProcessLookupError):
+        for _ in range(50):  # a zombie is reaped by wait(); give the kernel a moment
+            os.kill(pid, 0)
+            time.sleep(0.1)
+    assert not port_open(port)
+    assert (tmp_path / "prom" / "prometheus.log").stat().st_size > 0
