@@ -1,0 +1,127 @@
+"""`obsgen apply elasticsearch` against a recording server on 127.0.0.1: what it reads, what it
+sends (method, path, body), what it prints, and that the secret never shows."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from obsgen.cli import main
+from tests.pipelines.es_server import FakeElasticsearch
+from tests.pipelines.node import ROOT
+
+REGION = "us-east"
+DIR = ROOT / "generated" / REGION / "elasticsearch"
+API_KEY = "c2VjcmV0LWFwaS1rZXktMTIzNDU2Nzg5MA=="
+PASSWORD = "pa55-w0rd-never-shown"
+
+
+def _generated() -> dict[str, dict]:
+    docs = {f"/_ilm/policy/{p.stem}": json.loads(p.read_text()) for p in sorted((DIR / "ilm_policy").glob("*.json"))}
+    docs.update({f"/_index_template/{p.stem}": json.loads(p.read_text()) for p in sorted((DIR / "index_template").glob("*.json"))})
+    return docs
+
+
+@pytest.fixture
+def es():
+    fake = FakeElasticsearch().start()
+    yield fake
+    fake.stop()
+
+
+def apply(es, *args, env=None):
+    env = {"OBSGEN_ELASTICSEARCH_API_KEY": API_KEY, **(env or {})}
+    return CliRunner().invoke(main, ["apply", "elasticsearch", "--region", REGION, "--root", str(ROOT), "--url", es.url, *args], env=env)
+
+
+def test_a_dry_run_on_an_empty_cluster_would_create_everything_and_sends_nothing(es):
+    result = apply(es, "--dry-run")
+    assert result.exit_code == 0, result.output
+    docs = _generated()
+    assert len(docs) >= 6
+    assert [r.method for r in es.requests] == ["GET"] * len(docs)
+    assert sorted(r.path for r in es.requests) == sorted(docs)
+    assert result.output.count("would create: ") == len(docs)
+    assert f"0 of {len(docs)}" not in result.output and f"{len(docs)} of {len(docs)} would change" in result.output
+
+
+def test_apply_puts_each_generated_body_policies_before_templates(es):
+    result = apply(es)
+    assert result.exit_code == 0, result.output
+    puts = [r for r in es.requests if r.method == "PUT"]
+    docs = _generated()
+    assert {r.path: r.body for r in puts} == docs
+    kinds = [r.path.split("/")[1] for r in puts]
+    assert kinds == sorted(kinds, key=lambda k: k != "_ilm"), "a template was sent before a policy it names"
+
+
+def test_a_second_apply_finds_everything_unchanged(es):
+    assert apply(es).exit_code == 0
+    es.requests.clear()
+    result = apply(es, "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert not [r for r in es.requests if r.method == "PUT"]
+    assert "would create" not in result.output and "would update" not in result.output
+    assert result.output.count("unchanged: ") == len(_generated())
+
+
+def test_a_changed_retention_would_update_that_policy_only(es):
+    assert apply(es).exit_code == 0
+    name = next(iter(es.policies))
+    es.policies[name]["policy"]["phases"]["delete"]["min_age"] = "1d"
+    result = apply(es, "--dry-run")
+    assert result.exit_code == 0
+    assert [line for line in result.output.splitlines() if line.startswith("would ")] == [
+        f"would update: ilm policy {name} (PUT /_ilm/policy/{name})"]
+
+
+def test_the_api_key_is_sent_in_the_header_and_never_printed(es):
+    result = apply(es)
+    assert result.exit_code == 0
+    assert all(r.headers.get("Authorization") == f"ApiKey {API_KEY}" for r in es.requests)
+    assert API_KEY not in result.output
+
+
+def test_basic_auth_from_a_credentials_file(es, tmp_path):
+    creds = tmp_path / "es.credentials"
+    creds.write_text(f"username=obsgen\npassword={PASSWORD}\n")
+    result = apply(es, "--dry-run", "--credentials-file", str(creds), env={"OBSGEN_ELASTICSEARCH_API_KEY": ""})
+    assert result.exit_code == 0, result.output
+    import base64
+    assert es.requests[0].headers["Authorization"] == "Basic " + base64.b64encode(f"obsgen:{PASSWORD}".encode()).decode()
+    assert PASSWORD not in result.output
+
+
+def test_a_refusal_that_echoes_the_key_exits_1_with_the_key_scrubbed(es):
+    es.fail_with = (401, {"error": {"type": "security_exception", "reason": f"unable to authenticate with ApiKey {API_KEY}"}})
+    result = apply(es)
+    assert result.exit_code == 1
+    assert "HTTP 401" in result.stderr and API_KEY not in result.output and "***" in result.stderr
+    assert not [r for r in es.requests if r.method == "PUT"]
+
+
+def test_an_unreachable_elasticsearch_exits_1_with_one_line(es):
+    url = es.url
+    es.stop()
+    result = CliRunner().invoke(main, ["apply", "elasticsearch", "--region", REGION, "--root", str(ROOT), "--url", url],
+                                env={"OBSGEN_ELASTICSEARCH_API_KEY": API_KEY})
+    es.start()
+    assert result.exit_code == 1
+    assert len(result.stderr.strip().splitlines()) == 1 and "ConnectionError" in result.stderr
+
+
+@pytest.mark.parametrize("args,words", [
+    pytest.param(["--region", "mars"], "no generated files for region 'mars'", id="a region with no generated files is a usage error"),
+    pytest.param(["--region", "ap-southeast"], "has no elasticsearch endpoint", id="a region hosting no Elasticsearch and no --url is a usage error"),
+])
+def test_usage_errors_exit_2(args, words, tmp_path):
+    result = CliRunner().invoke(main, ["apply", "elasticsearch", "--root", str(ROOT), *args], env={})
+    assert result.exit_code == 2
+    assert words in result.stderr
+
+
+def test_a_username_without_a_password_is_a_usage_error(es):
+    result = apply(es, env={"OBSGEN_ELASTICSEARCH_API_KEY": "", "OBSGEN_ELASTICSEARCH_USERNAME": "obsgen"})
+    assert result.exit_code == 2 and "needs a password" in result.stderr
+    assert es.requests == []
