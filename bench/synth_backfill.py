@@ -1,0 +1,196 @@
+"""Benchmark: synthetic history generation and backfill into a local Prometheus.
+
+Measures, for DAYS days at 1-minute resolution and a few hundred series:
+  * OpenMetrics generation (2h windows, and larger windows for comparison),
+  * promtool openmetrics import with 1 and 2 parallel jobs,
+  * generation and import pipelined (import starts while files are written),
+  * Prometheus startup on the backfilled TSDB,
+  * a two-level recording-rules backfill with 2h rule blocks vs the largest
+    block one range query can fill.
+
+Prints medians over --repeat runs: wall seconds, and CPU seconds (this process
++ children), which is the stabler figure on a shared machine.
+
+    .venv/bin/python bench/synth_backfill.py --days 30 --streams 24 --repeat 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import shutil
+import statistics
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from obsgen.localprom import LocalPrometheus, rule_block_seconds
+from obsgen.synth import (
+    DAY,
+    HOUR,
+    Diurnal,
+    Incident,
+    Latency,
+    Scenario,
+    all_series,
+    iter_write_openmetrics,
+    stream,
+    write_openmetrics,
+)
+
+END = 1_700_006_400
+BOUNDS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0)
+SHARES = (0.1, 0.2, 0.4, 0.6, 0.8, 0.95, 0.99, 0.999)
+SLOW_SHARES = (0.0, 0.0, 0.0, 0.1, 0.2, 0.5, 0.7, 0.9)
+
+LEVEL1 = """groups:
+- name: bench-level1
+  rules:
+  - record: svc_code:http_requests:increase5m
+    expr: sum by (svc, code) (increase(http_requests_total[5m]))
+  - record: svc:http_requests:error_ratio5m
+    expr: sum by (svc) (rate(http_requests_total{code="500"}[5m])) / sum by (svc) (rate(http_requests_total[5m]))
+  - record: svc_le:http_request_duration_seconds_bucket:increase5m
+    expr: sum by (svc, le) (increase(http_request_duration_seconds_bucket[5m]))
+"""
+LEVEL2 = """groups:
+- name: bench-level2
+  rules:
+  - record: svc_code:http_requests:increase1h
+    expr: sum_over_time(svc_code:http_requests:increase5m[1h])
+  - record: svc:http_requests:error_ratio1h
+    expr: avg_over_time(svc:http_requests:error_ratio5m[1h])
+"""
+
+
+def bench_scenario(days: int, n_streams: int) -> Scenario:
+    streams = [
+        stream(
+            "http_requests_total",
+            {"svc": f"svc-{i:03d}", "region": "eu-west-1"},
+            rate=20.0 + i,
+            diurnal=Diurnal(peak_to_trough=10, peak_hour_utc=15),
+            error_ratio=0.001,
+            latency=Latency("http_request_duration_seconds", BOUNDS, SHARES),
+            incidents=(Incident(END - min(3, days) * DAY + i * HOUR, HOUR, error_ratio=0.2, latency_shares=SLOW_SHARES),),
+            resets=(END - min(7, days - 1) * DAY + i * 600,),
+        )
+        for i in range(n_streams)
+    ]
+    return Scenario(end=END, duration=days * DAY, streams=tuple(streams), step=60)
+
+
+@dataclass(frozen=True)
+class Cost:
+    wall: float
+    cpu: float
+
+
+def measure(fn: Callable[[], object]) -> tuple[Cost, object]:
+    def cpu() -> float:
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+    w0, c0 = time.perf_counter(), cpu()
+    result = fn()
+    return Cost(time.perf_counter() - w0, cpu() - c0), result
+
+
+def report(label: str, costs: list[Cost], extra: str = "") -> None:
+    wall = statistics.median(c.wall for c in costs)
+    cpu = statistics.median(c.cpu for c in costs)
+    print(f"{label:<52} wall {wall:7.2f}s  cpu {cpu:7.2f}s  {extra}", flush=True)
+
+
+def fresh(root: Path, name: str) -> Path:
+    path = root / name
+    shutil.rmtree(path, ignore_errors=True)
+    return path
+
+
+def run(args: argparse.Namespace, root: Path) -> None:
+    sc = bench_scenario(args.days, args.streams)
+    n_series = sum(len(all_series(s)) for s in sc.streams)
+    n_samples = n_series * (sc.duration // sc.step + 1)
+    print(f"{args.days} days x {n_series} series at 1m = {n_samples / 1e6:.1f}M samples; repeat={args.repeat}")
+
+    for hours in args.window_hours:
+        window = hours * HOUR
+        costs, files = [], []
+        for _ in range(args.repeat):
+            out = fresh(root, f"om-{hours}h")
+            cost, files = measure(lambda: write_openmetrics(sc, out, window))
+            costs.append(cost)
+        size = sum(f.stat().st_size for f in files) / 1e6
+        report(f"generate OpenMetrics, {hours}h windows", costs, f"{len(files)} files, {size:.0f} MB")
+
+        for jobs in args.jobs:
+            costs = []
+            for _ in range(args.repeat):
+                prom = LocalPrometheus(fresh(root, "prom-import"))
+                cost, blocks = measure(lambda: prom.import_openmetrics(files, jobs=jobs, block_seconds=window))
+                costs.append(cost)
+            report(f"promtool import, {hours}h files, jobs={jobs}", costs, f"{blocks} blocks")
+
+        costs = []
+        for _ in range(args.repeat):
+            prom = LocalPrometheus(fresh(root, "prom-pipe"))
+            out = fresh(root, "om-pipe")
+            lazy = iter_write_openmetrics(sc, out, window)
+            cost, _ = measure(lambda: prom.import_openmetrics(lazy, jobs=max(args.jobs), block_seconds=window, delete_files=True))
+            costs.append(cost)
+        report(f"generate+import pipelined, {hours}h, jobs={max(args.jobs)}", costs)
+
+    bench_rules(args, sc, root)
+
+
+def bench_rules(args: argparse.Namespace, sc: Scenario, root: Path) -> None:
+    (root / "level1.yml").write_text(LEVEL1)
+    (root / "level2.yml").write_text(LEVEL2)
+    levels = [[root / "level1.yml"], [root / "level2.yml"]]
+    raw = root / "prom-pipe" / "tsdb"  # left by the last pipelined run above
+
+    starts = []
+    for _ in range(args.repeat):
+        prom = LocalPrometheus(fresh(root, "prom-start"), ready_timeout=600)
+        shutil.copytree(raw, prom.tsdb_dir, dirs_exist_ok=True)
+        cost, _ = measure(prom.start)
+        prom.stop()
+        starts.append(cost)
+    report(f"prometheus start on {len(list(raw.glob('*/meta.json')))} raw blocks", starts)
+
+    for block in (2 * HOUR, rule_block_seconds(60, sc.duration)):
+        costs = []
+        for _ in range(args.repeat):
+            prom = LocalPrometheus(fresh(root, "prom-rules"), ready_timeout=600)
+            shutil.copytree(raw, prom.tsdb_dir, dirs_exist_ok=True)
+            with prom:
+                cost, written = measure(lambda: prom.backfill_rules(levels, sc.start, sc.end, block_seconds=block))
+                check = prom.query("count(count_over_time(svc_code:http_requests:increase1h[400d]))", at=sc.end)
+            costs.append(cost)
+        report(f"rules backfill 2 levels (3+2 rules), {block // HOUR}h blocks", costs,
+               f"blocks per level {written}, level-2 series {check[0].value if check else 0:.0f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--days", type=int, default=30)
+    parser.add_argument("--streams", type=int, default=24, help="13 series each (counters + 8-bucket histogram)")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--window-hours", type=int, nargs="+", default=[2, 18])
+    parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--workdir", type=Path, default=None, help="default: a fresh temporary directory")
+    args = parser.parse_args()
+    if args.workdir:
+        args.workdir.mkdir(parents=True, exist_ok=True)
+        run(args, args.workdir)
+    else:
+        with tempfile.TemporaryDirectory(prefix="synth-bench-") as tmp:
+            run(args, Path(tmp))
+
+
+if __name__ == "__main__":
+    main()
