@@ -35,6 +35,8 @@ from typing import Iterable, Sequence
 import requests
 import yaml
 
+from obsgen.synth import BLOCK_SECONDS, Scenario, iter_write_openmetrics
+
 # Prometheus refuses range queries with more points than this per series.
 MAX_POINTS_PER_SERIES = 11_000
 TWO_HOURS = 7_200
@@ -302,6 +304,15 @@ class LocalPrometheus:
             for fut in futures:
                 fut.result()
         return self._install_blocks(staging)
+
+    def import_scenario(self, scenario: Scenario, *, window: int = BLOCK_SECONDS, jobs: int = 2) -> int:
+        """Write and import a synthetic history, pipelined; the text files are deleted as they go."""
+        text_dir = self._staging_dir("om-files")
+        try:
+            files = iter_write_openmetrics(scenario, text_dir, window)
+            return self.import_openmetrics(files, jobs=jobs, block_seconds=window, delete_files=True)
+        finally:
+            shutil.rmtree(text_dir, ignore_errors=True)
 
     def _install_blocks(self, staging: Path) -> int:
         was_running = self.running

@@ -14,6 +14,7 @@ import socket
 import time
 
 import pytest
+import requests
 
 from obsgen.localprom import LocalPrometheus, PrometheusError, prometheus_available, rule_block_seconds
 from obsgen.synth import (
@@ -31,7 +32,6 @@ from obsgen.synth import (
     sample_value,
     select,
     stream,
-    write_openmetrics,
 )
 
 pytestmark = pytest.mark.skipif(not prometheus_available(), reason="prometheus/promtool not installed")
@@ -83,7 +83,7 @@ def env(tmp_path_factory):
     (root / "level1.yml").write_text(LEVEL1)
     (root / "level2.yml").write_text(LEVEL2)
     prom = LocalPrometheus(root / "prom", evaluation_interval=STEP)
-    blocks = prom.import_openmetrics(write_openmetrics(sc, root / "om"), delete_files=True)
+    blocks = prom.import_scenario(sc)
     assert blocks == 37  # 3 days of 2h windows, plus the one holding the final sample at END
     with prom:
         written = prom.backfill_rules([[root / "level1.yml"], [root / "level2.yml"]], sc.start, sc.end)
@@ -199,8 +199,6 @@ def test_level2_reads_level1_at_every_evaluation(env):
 
 def test_rule_files_are_evaluated_live_after_backfill(env):
     _, prom, _ = env
-    import requests
-
     groups = requests.get(f"{prom.url}/api/v1/rules", timeout=10).json()["data"]["groups"]
     assert sorted(g["name"] for g in groups) == ["slo-level1", "slo-level2"]
 
