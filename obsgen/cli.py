@@ -95,5 +95,6 @@ def test_cmd(root: Path, out: Path | None):
     sys.exit(EXIT_OK if ok else EXIT_FAIL)
 from obsgen.gate import cli as _gate_cli; main.add_command(_gate_cli.gate); main.add_command(_gate_cli.status)  # noqa: E402
 from obsgen.apply.cli import apply as _apply; main.add_command(_apply)  # noqa: E402
+from obsgen.demo.cli import demo as _demo; main.add_command(_demo)  # noqa: E402
 if __name__ == "__main__":
     main()
