@@ -16,6 +16,7 @@ from obsgen.gate.windows import alert_windows, burn_windows
 from obsgen.model import applies
 
 Key = tuple[str, str]   # (SLO id, region)
+_TIER = getattr(names, "TIER", "tier")   # burn alerts carry their tier (page | ticket)
 
 
 @dataclass
@@ -27,6 +28,7 @@ class Facts:
     requests: float | None = None
     period_source: str = NO_SOURCE
     firing: list[FiringAlert] = field(default_factory=list)
+    uncovered: list[str] = field(default_factory=list)   # windows the recorded series do not cover yet
 
 
 def collect(client: Client, slos, regions, at: float) -> dict[Key, Facts]:
@@ -37,7 +39,7 @@ def collect(client: Client, slos, regions, at: float) -> dict[Key, Facts]:
     if not facts:
         return facts
     index = _Index(wanted.values())
-    in_scope = sorted({s for s in wanted.values()}, key=lambda s: s.id)
+    in_scope = sorted({s.id: s for s in wanted.values()}.values(), key=lambda s: s.id)
 
     windows = sorted({w for s in in_scope for w in alert_windows(s)}, key=duration.seconds)
     for window in windows:
@@ -65,9 +67,39 @@ def collect(client: Client, slos, regions, at: float) -> dict[Key, Facts]:
         if key in facts:
             facts[key].firing.append(_firing(wanted[key], sample.labels))
 
-    _fallback(client, wanted, facts, windows, at, by_region=len(regions) > 1 or client.endpoint.region is None,
-              only_region=client.endpoint.region)
+    _uncovered(client, wanted, facts, index, windows, regions, at)
+    ep = client.endpoint
+    by_region = ep.thanos or ep.region_label or ep.region is None or len(regions) > 1
+    _fallback(client, wanted, facts, windows, at, by_region=by_region, only_region=ep.region)
     return facts
+
+
+def _uncovered(client, wanted, facts, index, windows, regions, at) -> None:
+    """Forget recorded figures of windows the recorded series do not cover yet (rules deployed
+    less than a window ago): the raw counters answer for those instead."""
+    if not any(f.period_source == RECORDED or f.ratios for f in facts.values()):
+        return
+    periods = {s.period for s in wanted.values()}
+    bases = {r.name: r.evaluation_interval for r in regions}
+    expr = queries.coverage(set(windows) | periods, bases)
+    if not expr:
+        return
+    covered: set[tuple[Key, str]] = set()
+    for sample in client.query(expr, at):
+        key = index.key(sample.labels)
+        if key in facts:
+            covered.add((key, sample.labels.get(queries.TAG_WINDOW, "")))
+    for key, f in facts.items():
+        slo = wanted[key]
+        base = duration.seconds(bases[key[1]])
+        for window in list(f.ratios):
+            if f.ratios[window][1] == RECORDED and duration.seconds(window) > base and (key, window) not in covered:
+                del f.ratios[window]
+                f.uncovered.append(window)
+        if f.period_source == RECORDED and (key, slo.period) not in covered:
+            f.errors = f.requests = None
+            f.period_source = NO_SOURCE
+            f.uncovered.append(slo.period)
 
 
 def _fallback(client, wanted, facts, windows, at, by_region: bool, only_region: str | None) -> None:
@@ -89,7 +121,7 @@ def _fallback(client, wanted, facts, windows, at, by_region: bool, only_region: 
             slo_id = sample.labels.get(queries.TAG_SLO)
             region = sample.labels.get(names.REGION) if by_region else only_region
             part = sample.labels.get(queries.TAG_PART)
-            if slo_id and region and part:
+            if slo_id and region and part and (slo_id, region) in wanted:
                 counts.setdefault((slo_id, region), {})[part] = sample.value
         for key, slo in wanted.items():
             if slo.id not in missing:
@@ -123,7 +155,7 @@ def _firing(slo, labels) -> FiringAlert:
     severity = labels.get(names.SEVERITY, "")
     window = labels.get(names.WINDOW)
     tiers = {bw.tier for bw in burn_windows(slo) if bw.severity == severity and (window is None or bw.long == window)}
-    tier = tiers.pop() if len(tiers) == 1 else None
+    tier = labels.get(_TIER) or (tiers.pop() if len(tiers) == 1 else None)
     return FiringAlert(alertname=labels.get("alertname", ""), severity=severity, tier=tier, window=window)
 
 

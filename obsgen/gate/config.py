@@ -31,6 +31,7 @@ THANOS = "thanos"
 CONFIG_ENV = "OBSGEN_GATE_CONFIG"
 _DEFAULT_KEYS = ("timeout", "retries", "backoff", "post_above")
 _ENDPOINT_KEYS = {f.name for f in dataclasses.fields(Endpoint)} - {"name", "region", "thanos"}
+_BOOLEAN_KEYS = ("region_label",)
 
 
 class ConfigError(Exception):
@@ -125,5 +126,8 @@ def _check_endpoint(where: str, name: str, spec: dict) -> None:
     for key in ("timeout", "backoff"):
         if key in spec and (not isinstance(spec[key], (int, float)) or spec[key] <= 0):
             raise ConfigError(f"{where}: endpoints.{name}.{key} must be a positive number of seconds")
+    for key in _BOOLEAN_KEYS:
+        if key in spec and not isinstance(spec[key], bool):
+            raise ConfigError(f"{where}: endpoints.{name}.{key} must be true or false")
     if "retries" in spec and (not isinstance(spec["retries"], int) or not 0 <= spec["retries"] <= 10):
         raise ConfigError(f"{where}: endpoints.{name}.retries must be a whole number from 0 to 10")

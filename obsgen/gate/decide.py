@@ -39,6 +39,7 @@ def slo_result(policy: ReleasePolicy, slo, region: str, facts: Facts, at: float,
         budget_minutes=budget_minutes, period_burn_rate=period_rate,
         burn_rates=rates, firing=tuple(facts.firing), decision=decision, reason=reason,
         source=source, source_note=_source_note(facts), endpoint=endpoint, freeze=freeze,
+        period_source=facts.period_source,
     )
 
 
@@ -103,12 +104,13 @@ def _burn_rates(slo, facts: Facts, budget: float) -> tuple[BurnRate, ...]:
 
 
 def _source_note(facts: Facts) -> str:
-    raw = sorted(w for w, (_, src) in facts.ratios.items() if src == RAW)
+    raw = sorted((w for w, (_, src) in facts.ratios.items() if src == RAW), key=duration.seconds)
     if facts.period_source == RAW:
         raw = ["the period", *raw]
     if not raw:
         return ""
-    return f"recorded series missing for {', '.join(raw)}: computed from the raw counters"
+    young = " (rules deployed less than a window ago)" if facts.uncovered else ""
+    return f"recorded series do not cover {', '.join(raw)}{young}: computed from the raw counters"
 
 
 def global_result(policy: ReleasePolicy, slo, regional: list[SLOResult], at: float) -> SLOResult:
@@ -121,6 +123,6 @@ def global_result(policy: ReleasePolicy, slo, regional: list[SLOResult], at: flo
     cannot = [r for r in regional if r.decision == CANNOT_EVALUATE and r.requests is None]
     result = slo_result(policy, slo, names.GLOBAL_REGION, facts, at, endpoint="", objective=slo.objective)
     if cannot and facts.requests is None:
-        regions = ", ".join(r.region for r in cannot)
-        return replace(result, decision=CANNOT_EVALUATE, reason=f"no figures from {regions}")
+        first = cannot[0]
+        return replace(result, decision=CANNOT_EVALUATE, reason=f"no figures from {first.region}: {first.reason}")
     return result

@@ -119,11 +119,11 @@ def evaluate(estate, plan: list[tuple[Endpoint, tuple]], at: float, *, selection
 
 
 def _global(estate, policy, slos, chosen: set[str], results: list[SLOResult], at: float) -> list[SLOResult]:
-    """The global figure of each SLO, when every region feeding it was evaluated."""
+    """The global figure of each SLO over two or more feeding regions, when all were evaluated."""
     out = []
     for slo in slos:
         feeding = [r.name for r in estate.global_regions if applies(slo, r)]
-        if not feeding or not set(feeding) <= chosen:
+        if len(feeding) < 2 or not set(feeding) <= chosen:
             continue
         regional = [r for r in results if r.slo_id == slo.id and r.region in feeding]
         out.append(global_result(policy, slo, regional, at))

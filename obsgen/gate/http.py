@@ -41,6 +41,7 @@ class Endpoint:
     url: str                                    # base URL, e.g. https://prometheus-eu.example:9090
     region: str | None = None                   # the region it serves; None for a global view
     thanos: bool = False                        # send dedup=true and partial_response=false
+    region_label: bool = False                  # raw series carry the region label (Mimir, shared Prometheus)
     bearer_token_env: str | None = None
     bearer_token_file: str | None = None
     basic_auth_user: str | None = None

@@ -11,6 +11,7 @@ from obsgen.slo.counts import counts
 
 TAG_SLO = "obsgen_gate_slo"     # the SLO id a raw-counter result belongs to
 TAG_PART = "obsgen_gate_part"   # "errors" | "total"
+TAG_WINDOW = "obsgen_gate_window"
 ERRORS, TOTAL = "errors", "total"
 
 
@@ -32,13 +33,22 @@ def period_counts(period: str, regions) -> str:
     return promql.check(promql.selector("", [f"__name__=~{promql.quote(wanted)}", region_matcher(regions)]))
 
 
-def period_coverage(period: str, regions) -> str:
-    """Which SLOs' recorded period counts already existed one period ago: only those cover it."""
-    seconds = _seconds(period)
-    probe = min(3600, seconds // 2)
-    offset = _duration(seconds - probe)
-    inner = promql.selector(names.requests_count(period), [region_matcher(regions)])
-    return promql.check(f"present_over_time({inner}[{_duration(probe)}] offset {offset})")
+def coverage(windows, bases: dict[str, str]) -> str:
+    """Which SLOs' recorded series cover each window at the instant: the SLO engine sums every
+    window from tiles of its base window (the region's evaluation interval), zero-filling tiles
+    older than the rules, so a window is covered only when the base series already existed one
+    window ago. `bases` maps each region to its base window. One query for every window."""
+    parts = []
+    for window in sorted(set(windows), key=duration.seconds):
+        for region, base in sorted(bases.items()):
+            w, e = _seconds(window), _seconds(base)
+            if w <= e:
+                continue
+            inner = promql.selector(names.requests_count(base), [region_matcher([region])])
+            offset = "" if w == e else f" offset {_duration(w - e)}"
+            probe = f"present_over_time({inner}[{base}]{offset})"
+            parts.append(f'label_replace({probe}, "{TAG_WINDOW}", {promql.quote(window)}, "", "")')
+    return promql.check(" or ".join(parts)) if parts else ""
 
 
 def firing_alerts(regions) -> str:

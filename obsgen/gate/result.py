@@ -98,6 +98,7 @@ class SLOResult:
     source_note: str = ""                     # e.g. "recorded series cover 2h of 30d; computed from raw counters"
     endpoint: str = ""                        # the endpoint's name (region or "thanos"); never a credential
     freeze: bool = False                      # the policy freezes releases (period burn rate >= threshold)
+    period_source: Source = "none"            # where the period's counts came from (`source` sums up all figures)
 
     @property
     def alert_firing(self) -> bool:

@@ -1,0 +1,48 @@
+"""Session fixtures: real Prometheus servers on 127.0.0.1 with the synthetic history."""
+from __future__ import annotations
+
+import pytest
+
+from obsgen.localprom import prometheus_available
+from tests.gate import synthetic
+
+needs_prometheus = pytest.mark.skipif(not prometheus_available(), reason="prometheus/promtool not installed")
+
+
+@pytest.fixture(scope="session")
+def scenarios():
+    return synthetic.scenarios()
+
+
+@pytest.fixture(scope="session")
+def estate():
+    return synthetic.estate()
+
+
+@pytest.fixture(scope="session")
+def prom(tmp_path_factory, estate, scenarios):
+    """Every test region's history and the SLO engine's recording rules over all of it."""
+    if not prometheus_available():
+        pytest.skip("prometheus/promtool not installed")
+    from tests.gate.promfixture import start_prometheus
+
+    server = start_prometheus(tmp_path_factory.mktemp("gate-prom"), estate, synthetic.REGIONS, scenarios)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def young_prom(tmp_path_factory, estate, scenarios):
+    """north alone, its rules deployed three hours before the end of its 27-hour history."""
+    if not prometheus_available():
+        pytest.skip("prometheus/promtool not installed")
+    from dataclasses import replace
+
+    from tests.gate.promfixture import start_prometheus
+
+    north = synthetic.REGIONS[0]
+    small = replace(estate, slos=tuple(s for s in estate.slos if s.id == "api-availability"))
+    server = start_prometheus(tmp_path_factory.mktemp("gate-young"), small, (north,),
+                              {"north": scenarios["north"]}, rules_since=synthetic.END - 3 * 3600)
+    yield server
+    server.stop()
