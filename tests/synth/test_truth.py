@@ -4,6 +4,8 @@ import pytest
 
 from obsgen.synth import (
     DAY,
+    Counts,
+    LatencyCounts,
     HOUR,
     Diurnal,
     ErrorCounter,
@@ -112,7 +114,7 @@ def test_error_counter_outcome():
     sc, st = flat(error_ratio=0.25, outcome=ErrorCounter("req_errors_total"))
     total, errors = all_series(st)
     assert (total.name, errors.name) == ("req_total", "req_errors_total")
-    assert counts(sc, [st], sc.start, sc.end) == counts(sc, [st], sc.start, sc.end).__class__(600, 150)
+    assert counts(sc, [st], sc.start, sc.end) == Counts(requests=600, errors=150)
     assert increase(sc, st, errors, sc.start, sc.end) == 150
 
 
@@ -136,9 +138,8 @@ def test_histogram_buckets_and_latency_shift():
     s = stream_samples(sc, st, sc.timestamps())
     for i in range(len(s.ts)):
         assert s.values[b1][i] <= s.values[b5][i] <= s.values[inf][i] == s.values[cnt][i]
-    assert latency_counts(sc, [st], 0.1, sc.start, sc.end) == latency_counts(sc, [st], 0.1, sc.start, sc.end).__class__(
-        8 * 300 + 0, 6000
-    )
+    # 8 normal steps with half of 600 requests under 0.1s, 2 incident steps with none.
+    assert latency_counts(sc, [st], 0.1, sc.start, sc.end) == LatencyCounts(under=8 * 300, total=6000)
     assert latency_counts(sc, [st], 0.5, slow.start, slow.end).under == 2 * 120
     # _sum: uniform inside buckets, overflow at twice the last bound; kept to the millisecond.
     assert increase(sc, st, total, sc.start, sc.start + STEP) == pytest.approx(600 * (0.5 * 0.05 + 0.4 * 0.3 + 0.1 * 1.0))
