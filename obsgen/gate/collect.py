@@ -42,30 +42,27 @@ def collect(client: Client, slos, regions, at: float) -> dict[Key, Facts]:
     in_scope = sorted({s.id: s for s in wanted.values()}.values(), key=lambda s: s.id)
 
     windows = sorted({w for s in in_scope for w in alert_windows(s)}, key=duration.seconds)
-    for window in windows:
-        for sample in client.query(queries.error_ratio(window, region_names), at):
-            key = index.key(sample.labels)
-            if key in facts:
-                facts[key].ratios[window] = (_finite(sample.value), RECORDED)
-    for period in sorted({s.period for s in in_scope}, key=duration.seconds):
-        for sample in client.query(queries.period_counts(period, region_names), at):
-            key = index.key(sample.labels)
-            if key not in facts or wanted[key].period != period:
-                continue
-            name = sample.labels.get("__name__")
-            if name == names.errors_count(period):
-                facts[key].errors = _finite(sample.value)
-            elif name == names.requests_count(period):
-                facts[key].requests = _finite(sample.value)
+    periods = sorted({s.period for s in in_scope}, key=duration.seconds)
+    ratio_names = {names.error_ratio(w): w for w in windows}
+    for sample in client.query(queries.recorded(windows, periods, region_names), at):
+        key = index.key(sample.labels)
+        if key not in facts:
+            continue
+        name, f, period = sample.labels.get("__name__"), facts[key], wanted[key].period
+        if name == queries.ALERTS:
+            f.firing.append(_firing(wanted[key], sample.labels))
+        elif name in ratio_names:
+            f.ratios[ratio_names[name]] = (_finite(sample.value), RECORDED)
+        elif name == names.errors_count(period):
+            f.errors = _finite(sample.value)
+        elif name == names.requests_count(period):
+            f.requests = _finite(sample.value)
     for key, f in facts.items():
+        f.firing.sort(key=lambda a: (a.alertname, a.severity, a.window or ""))
         if f.requests is not None and f.errors is not None:
             f.period_source = RECORDED
         else:
             f.errors = f.requests = None
-    for sample in client.query(queries.firing_alerts(region_names), at):
-        key = index.key(sample.labels)
-        if key in facts:
-            facts[key].firing.append(_firing(wanted[key], sample.labels))
 
     _uncovered(client, wanted, facts, index, windows, regions, at)
     ep = client.endpoint
@@ -103,13 +100,17 @@ def _uncovered(client, wanted, facts, index, windows, regions, at) -> None:
 
 
 def _fallback(client, wanted, facts, windows, at, by_region: bool, only_region: str | None) -> None:
-    """Raw counters for every (SLO, region, window) the recorded series left unanswered."""
+    """Raw counters for every (SLO, region, window) the recorded series left unanswered. The
+    periods go first: an SLO whose raw counters hold nothing over its period is not asked again."""
     by = (names.REGION,) if by_region else ()
-    periods = {s.period for s in wanted.values()}
-    for window in sorted(set(windows) | periods, key=duration.seconds):
+    periods = sorted({s.period for s in wanted.values()}, key=duration.seconds)
+    silent: set[str] = set()
+    for window in [*periods, *(w for w in windows if w not in periods)]:
         missing = {}
         for key, slo in wanted.items():
             f = facts[key]
+            if slo.id in silent:
+                continue
             if window == slo.period and f.period_source == NO_SOURCE:
                 missing[slo.id] = slo
             elif window in alert_windows(slo) and window not in f.ratios:
@@ -129,11 +130,18 @@ def _fallback(client, wanted, facts, windows, at, by_region: bool, only_region: 
             got = counts.get(key, {})
             errors, total = _finite(got.get(queries.ERRORS)), _finite(got.get(queries.TOTAL))
             f = facts[key]
-            if window == slo.period and f.period_source == NO_SOURCE and total is not None:
-                f.errors, f.requests, f.period_source = (errors or 0.0), total, RAW
+            if window == slo.period and f.period_source == NO_SOURCE:
+                if total is not None:
+                    f.errors, f.requests, f.period_source = (errors or 0.0), total, RAW
             if window in alert_windows(slo) and window not in f.ratios:
                 ratio = None if not total else (errors or 0.0) / total
                 f.ratios[window] = (ratio, RAW if total is not None else NO_SOURCE)
+        if window in periods:
+            answered = {k[0] for k in counts}
+            silent |= {slo_id for slo_id in missing if slo_id not in answered
+                       and all(facts[k].period_source == NO_SOURCE
+                               and all(src == NO_SOURCE for _, src in facts[k].ratios.values())
+                               for k in wanted if k[0] == slo_id)}
 
 
 class _Index:

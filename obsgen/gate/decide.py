@@ -119,7 +119,7 @@ def global_result(policy: ReleasePolicy, slo, regional: list[SLOResult], at: flo
     if regional and all(r.requests is not None for r in regional):
         facts.errors = sum(r.errors for r in regional)
         facts.requests = sum(r.requests for r in regional)
-        facts.period_source = RAW if any(r.source == RAW for r in regional) else regional[0].source
+        facts.period_source = RAW if any(r.period_source == RAW for r in regional) else regional[0].period_source
     cannot = [r for r in regional if r.decision == CANNOT_EVALUATE and r.requests is None]
     result = slo_result(policy, slo, names.GLOBAL_REGION, facts, at, endpoint="", objective=slo.objective)
     if cannot and facts.requests is None:

@@ -12,7 +12,15 @@ from obsgen.slo.counts import counts
 TAG_SLO = "obsgen_gate_slo"     # the SLO id a raw-counter result belongs to
 TAG_PART = "obsgen_gate_part"   # "errors" | "total"
 TAG_WINDOW = "obsgen_gate_window"
+ALERTS = "ALERTS"               # Prometheus's own series of pending and firing alerts
 ERRORS, TOTAL = "errors", "total"
+
+
+def checked(expr: str) -> str:
+    """The expression as written, once it parses. (The parser's canonical form is not sent:
+    it prints regex escapes such as le=~"0\\.5" back unescaped.)"""
+    promql.parse(expr)
+    return expr
 
 
 def region_matcher(regions) -> str:
@@ -22,15 +30,15 @@ def region_matcher(regions) -> str:
     return f"{names.REGION}=~{promql.quote(promql.regex_alternatives(regions))}"
 
 
-def error_ratio(window: str, regions) -> str:
-    """Every SLO's recorded error ratio over `window` in these regions."""
-    return promql.check(promql.selector(names.error_ratio(window), [region_matcher(regions)]))
-
-
-def period_counts(period: str, regions) -> str:
-    """Every SLO's recorded error and request counts over the period, in one query."""
-    wanted = promql.regex_alternatives([names.errors_count(period), names.requests_count(period)])
-    return promql.check(promql.selector("", [f"__name__=~{promql.quote(wanted)}", region_matcher(regions)]))
+def recorded(windows, periods, regions) -> str:
+    """One query for everything recorded: every SLO's error ratio at each alert window, its
+    error and request counts over its period, and the SLO alerts firing (Prometheus's ALERTS
+    series; recorded series have no alertstate label, which =~"|firing" lets through)."""
+    wanted = [names.error_ratio(w) for w in windows]
+    wanted += [name(p) for p in periods for name in (names.errors_count, names.requests_count)]
+    pattern = promql.regex_alternatives([*wanted, ALERTS])
+    return checked(promql.selector("", [f"__name__=~{promql.quote(pattern)}", 'alertstate=~"|firing"',
+                                        f'{names.SLO}!=""', region_matcher(regions)]))
 
 
 def coverage(windows, bases: dict[str, str]) -> str:
@@ -48,13 +56,7 @@ def coverage(windows, bases: dict[str, str]) -> str:
             offset = "" if w == e else f" offset {_duration(w - e)}"
             probe = f"present_over_time({inner}[{base}]{offset})"
             parts.append(f'label_replace({probe}, "{TAG_WINDOW}", {promql.quote(window)}, "", "")')
-    return promql.check(" or ".join(parts)) if parts else ""
-
-
-def firing_alerts(regions) -> str:
-    """SLO alerts firing now: Prometheus's own ALERTS series, narrowed to SLO alerts."""
-    return promql.check(promql.selector(
-        "ALERTS", ['alertstate="firing"', f'{names.SLO}!=""', region_matcher(regions)]))
+    return checked(" or ".join(parts)) if parts else ""
 
 
 def raw_counts(slos, window: str, by: tuple[str, ...]) -> str:
@@ -64,7 +66,7 @@ def raw_counts(slos, window: str, by: tuple[str, ...]) -> str:
         errors, total = counts(slo.sli, window, by)
         parts.append(_tag(errors, slo.id, ERRORS))
         parts.append(_tag(total, slo.id, TOTAL))
-    return promql.check(" or ".join(parts))
+    return checked(" or ".join(parts))
 
 
 def narrowed(expr: str, matcher: str) -> str:

@@ -1,6 +1,8 @@
 """Session fixtures: real Prometheus servers on 127.0.0.1 with the synthetic history."""
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from obsgen.localprom import prometheus_available
@@ -19,9 +21,32 @@ def estate():
     return synthetic.estate()
 
 
+class _Running:
+    """A server started by hand (OBSGEN_GATE_TEST_PROM=url, with OBSGEN_GATE_TEST_END=its END):
+    for iterating on the tests without rebuilding the history each run."""
+
+    def __init__(self, url: str):
+        from obsgen.localprom import LocalPrometheus
+
+        self.url = url
+        self._query = LocalPrometheus.query
+        self.port = int(url.rsplit(":", 1)[1])
+
+    def query(self, expr: str, at: float):
+        import requests
+
+        from obsgen.localprom import Sample
+
+        body = requests.post(self.url + "/api/v1/query", data={"query": expr, "time": at}, timeout=30).json()
+        return [Sample(tuple(sorted(s["metric"].items())), float(s["value"][1])) for s in body["data"]["result"]]
+
+
 @pytest.fixture(scope="session")
 def prom(tmp_path_factory, estate, scenarios):
     """Every test region's history and the SLO engine's recording rules over all of it."""
+    if os.environ.get("OBSGEN_GATE_TEST_PROM"):
+        yield _Running(os.environ["OBSGEN_GATE_TEST_PROM"])
+        return
     if not prometheus_available():
         pytest.skip("prometheus/promtool not installed")
     from tests.gate.promfixture import start_prometheus

@@ -55,6 +55,19 @@ SLOS = (
         "A service with almost no traffic", period=PERIOD, regions=("north",)),
 )
 
+# Canaries in north (track="canary" against track="stable"), read from the raw counters only.
+CANARY_SLOS = (
+    SLO("shop", "availability", 99.9, EventRatio(total="shop_requests_total", errors='shop_requests_total{code=~"5.."}'),
+        "Shop requests without a server error", period=PERIOD, regions=("north",)),
+    SLO("shop", "latency", 99.0, LatencyThreshold("shop_request_duration_seconds", 0.5),
+        "Shop requests within 500 ms", period=PERIOD, regions=("north",)),
+    SLO("cart", "availability", 99.9, EventRatio(total="cart_requests_total", errors='cart_requests_total{code=~"5.."}'),
+        "Cart requests without a server error", period=PERIOD, regions=("north",)),
+    SLO("pay", "availability", 99.9, EventRatio(total="pay_requests_total", errors='pay_requests_total{code=~"5.."}'),
+        "Payments without a server error", period=PERIOD, regions=("north",)),
+)
+CANARY_SLOW = (0.50, 0.70, 0.90, 0.99, 1.0)   # p95 between 500 ms and 1 s
+
 POLICY = ReleasePolicy(name="test")
 
 
@@ -63,6 +76,25 @@ def estate(slos=SLOS, policy: ReleasePolicy = POLICY) -> Estate:
                       alertmanager_url="http://am.invalid:9093", object_storage="s3://x",
                       retention_raw="30d", retention_5m="90d", retention_1h="1y")
     return Estate(regions=REGIONS, global_view=view, slos=tuple(slos), others=(policy,))
+
+
+def canary_estate(policy: ReleasePolicy = POLICY) -> Estate:
+    return estate(slos=SLOS + CANARY_SLOS, policy=policy)
+
+
+def _track(name: str, track: str, rate: float, error_ratio: float, shares=FAST):
+    return stream(name, {"region": "north", "track": track}, rate=rate, error_ratio=error_ratio,
+                  latency=Latency(name.replace("_requests_total", "_request_duration_seconds"), BOUNDS, shares))
+
+
+CANARIES = (
+    # 0.3% errors against 0.05% (stage 1 wants < 0.1%, and <= 1.5x baseline), p95 over 500 ms.
+    ("shop_requests_total", "stable", 50.0, 0.0005, FAST), ("shop_requests_total", "canary", 1.0, 0.003, CANARY_SLOW),
+    # As good as its baseline.
+    ("cart_requests_total", "stable", 20.0, 0.0005, FAST), ("cart_requests_total", "canary", 5.0, 0.0004, FAST),
+    # 3% errors: beyond the 2% rollback threshold.
+    ("pay_requests_total", "stable", 20.0, 0.0005, FAST), ("pay_requests_total", "canary", 2.0, 0.03, FAST),
+)
 
 
 def _api(name: str, error_ratio: float, incidents=(), resets=(), shares=FAST):
@@ -83,7 +115,8 @@ def _sparse(name: str):
 def scenarios(end: int = END) -> dict[str, Scenario]:
     streams = {
         # Healthy; a process restart 5 hours ago resets its counters inside every long window.
-        "north": [_api("north", 0.0001, resets=(end - 5 * HOUR,)), _jobs("north", 0.00002), _sparse("north")],
+        "north": [_api("north", 0.0001, resets=(end - 5 * HOUR,)), _jobs("north", 0.00002), _sparse("north"),
+                  *(_track(*c) for c in CANARIES)],
         # 0.8% errors against a 0.5% budget, 3% slow; jobs at 0.015% over the last day
         # (burn 0.15: above the 1d/2h ticket factor 0.1, below the 6h/30m page factor 0.2).
         "south": [_api("south", 0.008, shares=SLOW),

@@ -1,0 +1,97 @@
+"""Canary mode against a real Prometheus: the seed's stage criteria, absolute and relative, the
+rollback threshold, and too few events as cannot-evaluate."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from obsgen.gate.canary import CanaryStageError, evaluate_canary
+from obsgen.gate import config as gate_config
+from obsgen.gate.evaluate import Selection
+from obsgen.gate.result import CANNOT_EVALUATE, FAIL, PASS
+from obsgen.model.release import Canary, ReleasePolicy
+from obsgen.synth import counts, select
+from tests.gate import synthetic
+from tests.gate.gaterun import config_for
+
+import time
+
+CANARY_SERVICES = ("shop", "cart", "pay")
+
+
+def canary(prom, stage="internal", policy=None):
+    estate = synthetic.canary_estate(**({"policy": policy} if policy else {}))
+    selection = Selection(regions=("north",), services=CANARY_SERVICES)
+    regions, _ = selection.choose(estate)
+    plan = gate_config.plan(estate, regions, config_for({"north": prom.url}))
+    return evaluate_canary(estate, plan, synthetic.END, stage, selection=selection, clock=time.monotonic)
+
+
+@pytest.fixture(scope="module")
+def stage1(prom):
+    return {c.slo_id: c for c in canary(prom).canaries}
+
+
+CASES = {
+    "a canary erring 6x its baseline fails stage 1's 0.1% and its 1.5x halt":
+        ("shop-availability", FAIL, "canary error rate 0.300% >= 0.100% (stage internal)", False),
+    "a canary slower than 500 ms at p95 fails stage 1":
+        ("shop-latency", FAIL, "ms >= 500ms (stage internal)", False),
+    "a canary as good as its baseline passes":
+        ("cart-availability", PASS, "within stage internal's criteria", False),
+    "a canary beyond 2% errors is rolled back":
+        ("pay-availability", FAIL, "roll back: canary error rate 3.0", True),
+}
+
+
+@pytest.mark.parametrize("slo, decision, reason, rollback", CASES.values(), ids=list(CASES))
+def test_stage_1(stage1, slo, decision, reason, rollback):
+    c = stage1[slo]
+    assert c.decision == decision, c.reason
+    assert reason in c.reason
+    assert c.rollback is rollback
+    assert c.window == "30m"
+
+
+def test_canary_and_baseline_error_rates_match_the_ground_truth(stage1, scenarios):
+    scenario = scenarios["north"]
+    for service in CANARY_SERVICES:
+        c = stage1[f"{service}-availability"]
+        for track, rate in (("canary", c.canary_error_rate), ("baseline", c.baseline_error_rate)):
+            value = "stable" if track == "baseline" else "canary"
+            truth = counts(scenario, select(scenario, f"{service}_requests_total", track=value),
+                           synthetic.END - 1800, synthetic.END)
+            assert abs(rate - truth.errors / truth.requests) < 1e-4
+            assert (c.canary_events if track == "canary" else c.baseline_events) == truth.requests
+
+
+def test_the_overall_canary_decision_is_the_worst_stage_check(prom):
+    evaluation = canary(prom)
+    assert evaluation.mode == "canary"
+    assert evaluation.decision == FAIL and evaluation.exit_status == 1
+    assert len(evaluation.requests) == 2   # counts by track, and p95 by track: every SLO at once
+
+
+def test_too_few_canary_events_cannot_be_evaluated_not_passed(prom):
+    policy = replace(synthetic.POLICY, canary=replace(Canary(), min_events=100_000))
+    evaluation = canary(prom, policy=policy)
+    assert {c.decision for c in evaluation.canaries} == {CANNOT_EVALUATE}
+    assert all("too few events" in c.reason for c in evaluation.canaries)
+    assert evaluation.exit_status == 3
+
+
+def test_stage_2_has_its_own_window_and_limits(prom):
+    by = {c.slo_id: c for c in canary(prom, stage="beta").canaries}
+    assert by["shop-availability"].window == "2h"
+    assert "0.500% (stage beta)" in by["shop-availability"].reason
+    assert by["cart-availability"].decision == PASS
+
+
+def test_an_unknown_stage_is_a_usage_error(prom):
+    with pytest.raises(CanaryStageError, match="stages: internal, beta"):
+        canary(prom, stage="gamma")
+
+
+def test_policy_default_is_the_seed(prom):
+    assert ReleasePolicy().canary.max_error_rate_vs_baseline == 1.5
