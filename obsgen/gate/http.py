@@ -187,6 +187,8 @@ class Client:
         status = response.status_code
         if 300 <= status < 400:
             return status, REDIRECT, f"HTTP {status}: redirects are not followed (credentials stay with their endpoint)", None
+        if status in (401, 403):
+            return status, UNAUTHORIZED, f"HTTP {status}: the endpoint refused the credentials", None
         try:
             payload = response.json()
         except ValueError:
@@ -195,8 +197,6 @@ class Client:
             if status >= 400:
                 return status, f"http {status}", f"HTTP {status}", None
             return status, BAD_RESPONSE, f"HTTP {status} with a body that is not Prometheus API JSON", None
-        if status in (401, 403):
-            return status, UNAUTHORIZED, f"HTTP {status}", payload
         if status >= 400 or payload.get("status") != "success":
             message = _one_line(str(payload.get("error", "")))[:300] or "no error message"
             if status in (400, 422):

@@ -66,6 +66,8 @@ class FakePrometheus:
             return 500, b'{"status":"error","errorType":"internal","error":"boom"}', {"Content-Type": "application/json"}
         if b == "400":
             return 400, b'{"status":"error","errorType":"bad_data","error":"parse error at char 7"}', {"Content-Type": "application/json"}
+        if b == "401":
+            return 401, b"Unauthorized", {"Content-Type": "text/plain"}
         if b == "hang":
             time.sleep(self.hang_seconds)
             return 200, json.dumps(EMPTY_VECTOR).encode(), {}
