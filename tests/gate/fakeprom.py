@@ -16,7 +16,7 @@ EMPTY_VECTOR = {"status": "success", "data": {"resultType": "vector", "result": 
 
 class FakePrometheus:
     def __init__(self, behaviour: str = "empty", *, upstream: str | None = None, redirect_to: str | None = None,
-                 hang_seconds: float = 5.0):
+                 hang_seconds: float = 5.0, tls: tuple[str, str, str] | None = None):
         self.behaviour = behaviour
         self.upstream = upstream
         self.redirect_to = redirect_to
@@ -54,11 +54,21 @@ class FakePrometheus:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
+        self.scheme = "http"
+        if tls is not None:   # (server cert, server key, CA that client certificates must chain to)
+            import ssl
+
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(tls[0], tls[1])
+            context.load_verify_locations(tls[2])
+            context.verify_mode = ssl.CERT_REQUIRED
+            self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
+            self.scheme = "https"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
+        return f"{self.scheme}://127.0.0.1:{self.server.server_address[1]}"
 
     def respond(self, path: str, params: dict) -> tuple[int, bytes, dict]:
         b = self.behaviour

@@ -136,3 +136,51 @@ def test_the_client_backs_off_between_bounded_retries():
     assert slept == [0.25, 0.5, 1.0]
     assert len(server.received) == 4
     assert err.value.outcome == "http 500"
+
+
+@pytest.fixture(scope="module")
+def pki(tmp_path_factory):
+    """A CA, a server certificate for 127.0.0.1 and a client certificate, made with openssl."""
+    import shutil
+    import subprocess
+
+    if not shutil.which("openssl"):
+        pytest.skip("openssl not installed")
+    d = tmp_path_factory.mktemp("pki")
+
+    def ssl(*args):
+        subprocess.run(["openssl", *args], cwd=d, check=True, capture_output=True)
+
+    ssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2",
+        "-subj", "/CN=gate test CA")
+    for name, ext in (("server", "subjectAltName=IP:127.0.0.1"), ("client", "extendedKeyUsage=clientAuth")):
+        ssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", f"{name}.key", "-out", f"{name}.csr",
+            "-subj", f"/CN={name}")
+        (d / f"{name}.ext").write_text(ext + "\n")
+        ssl("x509", "-req", "-in", f"{name}.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+            "-out", f"{name}.pem", "-days", "2", "-extfile", f"{name}.ext")
+    return d
+
+
+TLS_CASES = {
+    "the CA bundle and a client certificate get through mutual TLS": (True, True, 0),
+    "without the CA bundle the server is not trusted": (False, True, 3),
+    "without a client certificate the server refuses": (True, False, 3),
+}
+
+
+@pytest.mark.parametrize("ca, cert, status", TLS_CASES.values(), ids=list(TLS_CASES))
+def test_tls(root, pki, ca, cert, status):
+    spec = {}
+    if ca:
+        spec["ca_bundle"] = str(pki / "ca.pem")
+    if cert:
+        spec |= {"client_cert": str(pki / "client.pem"), "client_key": str(pki / "client.key")}
+    tls = (str(pki / "server.pem"), str(pki / "server.key"), str(pki / "ca.pem"))
+    with FakePrometheus(tls=tls) as north:
+        result = run_gate(root, {"north": {"url": north.url, **spec}}, "--region", "north", "--slo", "api-availability")
+    doc = json.loads(result.stdout)
+    if status == 0:
+        assert north.received and "no data" in doc["reason"]     # the fake holds no series: it got through
+    else:
+        assert result.exit_code == 3 and "unreachable" in doc["reason"] and not north.received
