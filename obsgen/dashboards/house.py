@@ -22,7 +22,8 @@ def apply(named: list[tuple[str, dict]], target: Target) -> dict[str, dict]:
         doc["timezone"] = target.timezone
         doc["editable"] = False
         description = doc.get("description", "").strip()
-        doc["description"] = f"{description} ({names.HEADER})" if description else names.HEADER
+        # First, so the header stands in the file's first bytes (JSON has no comments).
+        doc["description"] = f"({names.HEADER}) {description}" if description else names.HEADER
         out[name] = doc
     return out
 

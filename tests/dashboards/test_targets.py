@@ -85,7 +85,7 @@ def test_house_rules_give_each_dashboard_its_uid_tags_and_links():
         assert doc["uid"] == names.dashboard_uid(name) and len(doc["uid"]) <= 40
         assert {names.GRAFANA_TAG, path.split("/")[0]} <= set(doc["tags"])
         assert doc["links"][0]["tags"] == [names.GRAFANA_TAG]
-        assert doc["description"].endswith(f"({names.HEADER})") or doc["description"] == names.HEADER
+        assert doc["description"].startswith(f"({names.HEADER}) ") or doc["description"] == names.HEADER
 
 
 def test_house_rules_refuse_two_dashboards_with_one_uid():
