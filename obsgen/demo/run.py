@@ -18,7 +18,6 @@ from obsgen import duration, names
 from obsgen.demo.history import RegionHistory, histories
 from obsgen.demo.levels import recording_levels
 from obsgen.localprom import LocalPrometheus
-from obsgen.synth import write_openmetrics
 
 CANARY_STAGE = 0   # the first canary stage of the release policy (seed 5.3: internal, 30 minutes)
 
@@ -54,12 +53,7 @@ def write_levels(documents: list[dict], out: Path) -> list[Path]:
 
 def _import_history(history: RegionHistory, data_dir: str) -> int:
     """In a worker process: OpenMetrics files -> TSDB blocks (writing the text is CPU-bound)."""
-    prom = LocalPrometheus(Path(data_dir))
-    files = write_openmetrics(history.scenario, Path(data_dir) / "openmetrics")
-    blocks = prom.import_openmetrics(files, jobs=1)
-    for f in files:
-        f.unlink()
-    return blocks
+    return LocalPrometheus(Path(data_dir)).import_scenario(history.scenario, jobs=1)
 
 
 def prepare(estate, generated: Path, workdir: Path, end: int, duration_seconds: int,
