@@ -5,7 +5,7 @@ from obsgen import duration
 from obsgen.model import BurnWindow
 
 # The SRE workbook's multiwindow, multi-burn-rate policy for a 30-day SLO (ch. 5, table 5-8),
-# used only until the SLO engine's obsgen/policy/ offers its default.
+# used only where the model does not offer the SLO engine's policy (SLO.burn_windows).
 _WORKBOOK = (
     BurnWindow("page", long="1h", short="5m", factor=14.4, severity="critical"),   # 2% of the budget in 1h
     BurnWindow("page", long="6h", short="30m", factor=6, severity="critical"),     # 5% in 6h
@@ -15,17 +15,11 @@ _WORKBOOK = (
 
 
 def burn_windows(slo) -> tuple[BurnWindow, ...]:
-    if slo.alerting is not None:
-        return tuple(slo.alerting)
-    try:
-        from obsgen.policy import burn_rates   # the SLO engine's default policy, once it exists
-    except ImportError:
-        return _WORKBOOK
-    for name in ("windows_for", "burn_windows", "default_windows"):
-        fn = getattr(burn_rates, name, None)
-        if callable(fn):
-            return tuple(fn(slo))
-    return tuple(getattr(burn_rates, "DEFAULT", _WORKBOOK))
+    """The SLO's alert policy as the SLO engine applies it (factors scaled to its period)."""
+    scaled = getattr(slo, "burn_windows", None)   # obsgen/policy/burn_rates.py via the model
+    if scaled is not None:
+        return tuple(scaled)
+    return tuple(slo.alerting) if slo.alerting is not None else _WORKBOOK
 
 
 def alert_windows(slo) -> tuple[str, ...]:

@@ -117,7 +117,7 @@ def test_report_files_are_written_and_the_html_holds_a_burn_down(root, tmp_path)
                        "--junit", str(junit), "--markdown", str(md), "--html", str(page))
     assert result.exit_code == 1
     assert "<testsuite" in junit.read_text()
-    assert "api-availability" in md.read_text()
+    assert "obsgen gate: fail" in md.read_text()
     assert "<svg" in page.read_text()
     # One range query per endpoint: every SLO's budget remaining over its period.
     assert {(b["slo_id"], b["region"]) for b in doc["burndowns"]} == {
