@@ -1,7 +1,8 @@
 """Read what one endpoint knows about the SLOs of the regions it serves: few queries, no maths.
 
-Recorded series first (one query per window, one for the period counts, one for alerts); for
-every SLO and region they do not answer, the raw counters (one query per window).
+One query reads every recorded count (each alert window and the period) and every firing SLO
+alert; one more checks which recorded windows are old enough to be whole; for every SLO,
+region and window they do not answer, the raw counters (one query per window).
 """
 from __future__ import annotations
 
@@ -21,64 +22,85 @@ _TIER = getattr(names, "TIER", "tier")   # burn alerts carry their tier (page | 
 
 @dataclass
 class Facts:
-    """What was read for one SLO in one region."""
+    """What was read for one SLO in one region: error and request counts per window (every
+    alert window and the period), where each came from, and the SLO alerts firing."""
 
-    ratios: dict[str, tuple[float | None, str]] = field(default_factory=dict)   # window -> (ratio, source)
-    errors: float | None = None
-    requests: float | None = None
-    period_source: str = NO_SOURCE
+    period: str = "30d"
+    counts: dict[str, tuple[float | None, float | None, str]] = field(default_factory=dict)   # window -> (errors, requests, source)
     firing: list[FiringAlert] = field(default_factory=list)
     uncovered: list[str] = field(default_factory=list)   # windows the recorded series do not cover yet
+
+    @property
+    def errors(self) -> float | None:
+        return self.counts.get(self.period, (None, None, NO_SOURCE))[0]
+
+    @property
+    def requests(self) -> float | None:
+        return self.counts.get(self.period, (None, None, NO_SOURCE))[1]
+
+    @property
+    def period_source(self) -> str:
+        return self.counts.get(self.period, (None, None, NO_SOURCE))[2]
+
+    @property
+    def ratios(self) -> dict[str, tuple[float | None, str]]:
+        """window -> (error ratio, source); None where no request was counted."""
+        return {w: ((e or 0.0) / r if r else None, src) for w, (e, r, src) in self.counts.items()}
+
+    def has(self, window: str) -> bool:
+        return self.counts.get(window, (None, None, NO_SOURCE))[2] != NO_SOURCE
 
 
 def collect(client: Client, slos, regions, at: float) -> dict[Key, Facts]:
     """`regions`: the Region objects this endpoint answers for. Raises QueryError."""
     region_names = [r.name for r in regions]
     wanted = {(s.id, r.name): s for s in slos for r in regions if applies(s, r)}
-    facts: dict[Key, Facts] = {key: Facts() for key in wanted}
+    facts: dict[Key, Facts] = {key: Facts(period=slo.period) for key, slo in wanted.items()}
     if not facts:
         return facts
     index = _Index(wanted.values())
     in_scope = sorted({s.id: s for s in wanted.values()}.values(), key=lambda s: s.id)
 
-    windows = sorted({w for s in in_scope for w in alert_windows(s)}, key=duration.seconds)
-    periods = sorted({s.period for s in in_scope}, key=duration.seconds)
-    ratio_names = {names.error_ratio(w): w for w in windows}
-    for sample in client.query(queries.recorded(windows, periods, region_names), at):
+    windows = sorted({w for s in in_scope for w in windows_of(s)}, key=duration.seconds)
+    parts = {}
+    for w in windows:
+        parts[names.errors_count(w)], parts[names.requests_count(w)] = (w, 0), (w, 1)
+    read: dict[Key, dict[str, list]] = {}
+    for sample in client.query(queries.recorded(windows, region_names), at):
         key = index.key(sample.labels)
         if key not in facts:
             continue
-        name, f, period = sample.labels.get("__name__"), facts[key], wanted[key].period
+        name = sample.labels.get("__name__")
         if name == queries.ALERTS:
-            f.firing.append(_firing(wanted[key], sample.labels))
-        elif name in ratio_names:
-            f.ratios[ratio_names[name]] = (_finite(sample.value), RECORDED)
-        elif name == names.errors_count(period):
-            f.errors = _finite(sample.value)
-        elif name == names.requests_count(period):
-            f.requests = _finite(sample.value)
+            facts[key].firing.append(_firing(wanted[key], sample.labels))
+        elif name in parts:
+            window, i = parts[name]
+            read.setdefault(key, {}).setdefault(window, [None, None])[i] = _finite(sample.value)
     for key, f in facts.items():
         f.firing.sort(key=lambda a: (a.alertname, a.severity, a.window or ""))
-        if f.requests is not None and f.errors is not None:
-            f.period_source = RECORDED
-        else:
-            f.errors = f.requests = None
+        for window, (errors, requests) in read.get(key, {}).items():
+            if window in windows_of(wanted[key]) and errors is not None and requests is not None:
+                f.counts[window] = (errors, requests, RECORDED)
 
     _uncovered(client, wanted, facts, index, windows, regions, at)
     ep = client.endpoint
     by_region = ep.thanos or ep.region_label or ep.region is None or len(regions) > 1
-    _fallback(client, wanted, facts, windows, at, by_region=by_region, only_region=ep.region)
+    _fallback(client, wanted, facts, at, by_region=by_region, only_region=ep.region)
     return facts
 
 
+def windows_of(slo) -> tuple[str, ...]:
+    """Every window the gate reads for an SLO: its alert windows and its period."""
+    return tuple(sorted({*alert_windows(slo), slo.period}, key=duration.seconds))
+
+
 def _uncovered(client, wanted, facts, index, windows, regions, at) -> None:
-    """Forget recorded figures of windows the recorded series do not cover yet (rules deployed
+    """Forget recorded counts of windows the recorded series do not cover yet (rules deployed
     less than a window ago): the raw counters answer for those instead."""
-    if not any(f.period_source == RECORDED or f.ratios for f in facts.values()):
+    if not any(src == RECORDED for f in facts.values() for *_, src in f.counts.values()):
         return
-    periods = {s.period for s in wanted.values()}
     bases = {r.name: r.evaluation_interval for r in regions}
-    expr = queries.coverage(set(windows) | periods, bases)
+    expr = queries.coverage(windows, bases)
     if not expr:
         return
     covered: set[tuple[Key, str]] = set()
@@ -87,34 +109,24 @@ def _uncovered(client, wanted, facts, index, windows, regions, at) -> None:
         if key in facts:
             covered.add((key, sample.labels.get(queries.TAG_WINDOW, "")))
     for key, f in facts.items():
-        slo = wanted[key]
         base = duration.seconds(bases[key[1]])
-        for window in list(f.ratios):
-            if f.ratios[window][1] == RECORDED and duration.seconds(window) > base and (key, window) not in covered:
-                del f.ratios[window]
+        for window in list(f.counts):
+            if f.counts[window][2] == RECORDED and duration.seconds(window) > base and (key, window) not in covered:
+                del f.counts[window]
                 f.uncovered.append(window)
-        if f.period_source == RECORDED and (key, slo.period) not in covered:
-            f.errors = f.requests = None
-            f.period_source = NO_SOURCE
-            f.uncovered.append(slo.period)
 
 
-def _fallback(client, wanted, facts, windows, at, by_region: bool, only_region: str | None) -> None:
-    """Raw counters for every (SLO, region, window) the recorded series left unanswered. The
-    periods go first: an SLO whose raw counters hold nothing over its period is not asked again."""
+def _fallback(client, wanted, facts, at, by_region: bool, only_region: str | None) -> None:
+    """Raw counters for every (SLO, region, window) the recorded series left unanswered, one
+    query per window. The periods go first: an SLO whose raw counters hold nothing over its
+    period is not asked again for shorter windows."""
     by = (names.REGION,) if by_region else ()
     periods = sorted({s.period for s in wanted.values()}, key=duration.seconds)
+    others = sorted({w for s in wanted.values() for w in windows_of(s)} - set(periods), key=duration.seconds)
     silent: set[str] = set()
-    for window in [*periods, *(w for w in windows if w not in periods)]:
-        missing = {}
-        for key, slo in wanted.items():
-            f = facts[key]
-            if slo.id in silent:
-                continue
-            if window == slo.period and f.period_source == NO_SOURCE:
-                missing[slo.id] = slo
-            elif window in alert_windows(slo) and window not in f.ratios:
-                missing[slo.id] = slo
+    for window in [*periods, *others]:
+        missing = {slo.id: slo for key, slo in wanted.items()
+                   if slo.id not in silent and window in windows_of(slo) and not facts[key].has(window)}
         if not missing:
             continue
         counts: dict[Key, dict[str, float]] = {}
@@ -125,23 +137,14 @@ def _fallback(client, wanted, facts, windows, at, by_region: bool, only_region: 
             if slo_id and region and part and (slo_id, region) in wanted:
                 counts.setdefault((slo_id, region), {})[part] = sample.value
         for key, slo in wanted.items():
-            if slo.id not in missing:
-                continue
-            got = counts.get(key, {})
-            errors, total = _finite(got.get(queries.ERRORS)), _finite(got.get(queries.TOTAL))
-            f = facts[key]
-            if window == slo.period and f.period_source == NO_SOURCE:
+            if slo.id in missing and not facts[key].has(window):
+                got = counts.get(key, {})
+                errors, total = _finite(got.get(queries.ERRORS)), _finite(got.get(queries.TOTAL))
                 if total is not None:
-                    f.errors, f.requests, f.period_source = (errors or 0.0), total, RAW
-            if window in alert_windows(slo) and window not in f.ratios:
-                ratio = None if not total else (errors or 0.0) / total
-                f.ratios[window] = (ratio, RAW if total is not None else NO_SOURCE)
+                    facts[key].counts[window] = (errors or 0.0, total, RAW)
         if window in periods:
-            answered = {k[0] for k in counts}
-            silent |= {slo_id for slo_id in missing if slo_id not in answered
-                       and all(facts[k].period_source == NO_SOURCE
-                               and all(src == NO_SOURCE for _, src in facts[k].ratios.values())
-                               for k in wanted if k[0] == slo_id)}
+            silent |= {slo_id for slo_id in missing
+                       if not any(facts[k].counts for k in wanted if k[0] == slo_id)}
 
 
 class _Index:

@@ -113,15 +113,19 @@ def _source_note(facts: Facts) -> str:
     return f"recorded series do not cover {', '.join(raw)}{young}: computed from the raw counters"
 
 
-def global_result(policy: ReleasePolicy, slo, regional: list[SLOResult], at: float) -> SLOResult:
-    """Globally over the regions that feed the global view: sum of errors over sum of requests."""
-    facts = Facts()
-    if regional and all(r.requests is not None for r in regional):
-        facts.errors = sum(r.errors for r in regional)
-        facts.requests = sum(r.requests for r in regional)
-        facts.period_source = RAW if any(r.period_source == RAW for r in regional) else regional[0].period_source
-    cannot = [r for r in regional if r.decision == CANNOT_EVALUATE and r.requests is None]
+def global_result(policy: ReleasePolicy, slo, regional: list[tuple[SLOResult, Facts | None]], at: float) -> SLOResult:
+    """Globally over the regions that feed the global view: at each window, the sum of their
+    errors over the sum of their requests (a window counts only when every region has it)."""
+    facts = Facts(period=slo.period)
+    read = [f for _, f in regional if f is not None]
+    if regional and len(read) == len(regional):
+        for window in set.intersection(*(set(f.counts) for f in read)):
+            parts = [f.counts[window] for f in read]
+            source = RAW if any(src == RAW for *_, src in parts) else parts[0][2]
+            facts.counts[window] = (sum(e for e, _, _ in parts), sum(r for _, r, _ in parts), source)
+        facts.uncovered = sorted({w for f in read for w in f.uncovered})
     result = slo_result(policy, slo, names.GLOBAL_REGION, facts, at, endpoint="", objective=slo.objective)
+    cannot = [r for r, _ in regional if r.decision == CANNOT_EVALUATE and r.requests is None]
     if cannot and facts.requests is None:
         first = cannot[0]
         return replace(result, decision=CANNOT_EVALUATE, reason=f"no figures from {first.region}: {first.reason}")

@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Callable
 
+from obsgen import duration
 from obsgen.gate import collect as collect_mod
 from obsgen.gate.decide import global_result, slo_result
 from obsgen.gate.http import Client, Endpoint, QueryError
@@ -97,6 +98,7 @@ def evaluate(estate, plan: list[tuple[Endpoint, tuple]], at: float, *, selection
         answers = [read(item) for item in plan]
 
     results: list[SLOResult] = []
+    read: dict[tuple[str, str], collect_mod.Facts] = {}
     problems: list[EndpointProblem] = []
     for endpoint, served, facts, error in answers:
         if error is not None:
@@ -108,31 +110,30 @@ def evaluate(estate, plan: list[tuple[Endpoint, tuple]], at: float, *, selection
                 if error is not None:
                     results.append(_unreadable(slo, region.name, at, endpoint.name, error))
                 else:
+                    read[(slo.id, region.name)] = facts[(slo.id, region.name)]
                     results.append(slo_result(policy, slo, region.name, facts[(slo.id, region.name)], at,
                                               endpoint=endpoint.name))
     results.sort(key=lambda r: (r.region, r.service, r.slo))
-    results += _global(estate, policy, slos, region_names, results, at)
+    results += _global(estate, policy, slos, region_names, results, read, at)
     decision, reason = overall(results, problems)
     return Evaluation(mode=mode, at=at, results=tuple(results), canaries=(), decision=decision, reason=reason,
                       requests=tuple(sorted(requests, key=lambda r: (r.endpoint,))), problems=tuple(problems),
                       regions=tuple(sorted(region_names)), policy=policy.name, wall_seconds=clock() - started)
 
 
-def _global(estate, policy, slos, chosen: set[str], results: list[SLOResult], at: float) -> list[SLOResult]:
+def _global(estate, policy, slos, chosen: set[str], results: list[SLOResult], read, at: float) -> list[SLOResult]:
     """The global figure of each SLO over two or more feeding regions, when all were evaluated."""
     out = []
     for slo in slos:
         feeding = [r.name for r in estate.global_regions if applies(slo, r)]
         if len(feeding) < 2 or not set(feeding) <= chosen:
             continue
-        regional = [r for r in results if r.slo_id == slo.id and r.region in feeding]
+        regional = [(r, read.get((slo.id, r.region))) for r in results if r.slo_id == slo.id and r.region in feeding]
         out.append(global_result(policy, slo, regional, at))
     return out
 
 
 def _unreadable(slo, region: str, at: float, endpoint: str, error: QueryError) -> SLOResult:
-    from obsgen import duration
-
     return SLOResult(
         slo_id=slo.id, slo=slo.name, service=slo.service, region=region, objective=slo.objective_in(region),
         period=slo.period, at=at, sli=None, error_ratio=None, errors=None, requests=None,

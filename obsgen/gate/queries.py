@@ -1,8 +1,8 @@
 """The PromQL the gate sends: pure builders, each checked by parsing.
 
-Recorded series: one query per window and endpoint returns every SLO at once. The raw-counter
-fallback tags each SLO's counts with two labels of its own so that one query per window and
-endpoint still answers for every SLO that needs it.
+Recorded series: one query per endpoint returns every SLO's counts over every window at once.
+The raw-counter fallback tags each SLO's counts with two labels of its own so that one query
+per window and endpoint still answers for every SLO that needs it.
 """
 from __future__ import annotations
 
@@ -30,12 +30,11 @@ def region_matcher(regions) -> str:
     return f"{names.REGION}=~{promql.quote(promql.regex_alternatives(regions))}"
 
 
-def recorded(windows, periods, regions) -> str:
-    """One query for everything recorded: every SLO's error ratio at each alert window, its
-    error and request counts over its period, and the SLO alerts firing (Prometheus's ALERTS
-    series; recorded series have no alertstate label, which =~"|firing" lets through)."""
-    wanted = [names.error_ratio(w) for w in windows]
-    wanted += [name(p) for p in periods for name in (names.errors_count, names.requests_count)]
+def recorded(windows, regions) -> str:
+    """One query for everything recorded: every SLO's error and request counts over each window
+    (alert windows and periods), and the SLO alerts firing (Prometheus's ALERTS series;
+    recorded series have no alertstate label, which =~"|firing" lets through)."""
+    wanted = [name(w) for w in windows for name in (names.errors_count, names.requests_count)]
     pattern = promql.regex_alternatives([*wanted, ALERTS])
     return checked(promql.selector("", [f"__name__=~{promql.quote(pattern)}", 'alertstate=~"|firing"',
                                         f'{names.SLO}!=""', region_matcher(regions)]))
@@ -67,10 +66,6 @@ def raw_counts(slos, window: str, by: tuple[str, ...]) -> str:
         parts.append(_tag(errors, slo.id, ERRORS))
         parts.append(_tag(total, slo.id, TOTAL))
     return checked(" or ".join(parts))
-
-
-def narrowed(expr: str, matcher: str) -> str:
-    return promql.with_matcher(expr, matcher)
 
 
 def _tag(expr: str, slo_id: str, part: str) -> str:

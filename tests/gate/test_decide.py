@@ -17,9 +17,11 @@ HEALTHY = {w: 0.0005 for w in ("5m", "30m", "1h", "2h", "6h", "1d", "3d")}   # b
 
 
 def facts(errors=1_000, requests=1_000_000, ratios=None, firing=()):
-    f = Facts(errors=errors, requests=requests, period_source=RECORDED if requests is not None else "none")
-    f.ratios = {w: (r, RECORDED) for w, r in {**HEALTHY, **(ratios or {})}.items()}
-    f.firing = list(firing)
+    """Counts per alert window from error ratios over a million requests, and the period's."""
+    f = Facts(period="30d", firing=list(firing))
+    f.counts = {w: (r * 1_000_000, 1_000_000, RECORDED) for w, r in {**HEALTHY, **(ratios or {})}.items()}
+    if requests is not None:
+        f.counts["30d"] = (errors, requests, RECORDED)
     return f
 
 
