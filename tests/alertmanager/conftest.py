@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from obsgen import amtool, names
-from obsgen.build import render_tree
+from obsgen import amtool, names, serialize
 from obsgen.load import load_estate
+from obsgen.render import alert_tests, alertmanager, global_rules, prometheus_rules
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -20,11 +20,19 @@ def estate():
 
 @pytest.fixture(scope="session")
 def tree(estate, tmp_path_factory) -> Path:
+    """Only the targets these tests prove (rules, so `obsgen test` has work; Alertmanager):
+    other renderers' speed or state does not touch them."""
     out = tmp_path_factory.mktemp("generated")
-    for rel, data in render_tree(estate).items():
+    docs = {}
+    for region in estate.regions:
+        for render in (prometheus_rules.render, alert_tests.render, alertmanager.render):
+            docs.update({f"{names.region_dir(region.name)}/{k}": v for k, v in render(estate, region).items()})
+    for render in (global_rules.render, alertmanager.render_global):
+        docs.update({f"{names.GLOBAL_DIR}/{k}": v for k, v in render(estate).items()})
+    for rel, doc in docs.items():
         path = out / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+        path.write_bytes(serialize.to_yaml(doc))
     return out
 
 
