@@ -114,3 +114,24 @@ def test_usage_errors_exit_2(root, args, message):
     assert result.exit_code == 2, result.output
     assert message in result.stderr
     assert "secret" not in result.stderr
+
+
+INSTANTS = {
+    "Unix seconds": ("1795687200", 1795687200.0),
+    "ISO 8601 in UTC": ("2026-11-26T12:00:00Z", 1795694400.0),
+    "ISO 8601 with an offset": ("2026-11-26T13:00:00+01:00", 1795694400.0),
+    "a bare ISO 8601 instant is UTC": ("2026-11-26T12:00:00", 1795694400.0),
+}
+
+
+@pytest.mark.parametrize("text, unix", INSTANTS.values(), ids=list(INSTANTS))
+def test_at_accepts(text, unix):
+    from obsgen.gate.cli import parse_at
+
+    assert parse_at(text, now=0.0) == unix
+
+
+def test_at_defaults_to_now():
+    from obsgen.gate.cli import parse_at
+
+    assert parse_at(None, now=123.5) == 123.5

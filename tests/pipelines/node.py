@@ -18,7 +18,7 @@ def _node() -> str:
     node = shutil.which("node")
     if node is None:
         pytest.fail(f"node is not installed: the log pipeline validators need Node 18+ and `{SETUP}`", pytrace=False)
-    for package in ("@grafana/lezer-logql", "@elastic/elasticsearch", "typescript"):
+    for package in ("@grafana/lezer-logql", "@elastic/elasticsearch", "@kubernetes/client-node", "typescript"):
         if not (VALIDATORS / "node_modules" / package / "package.json").is_file():
             pytest.fail(f"{package} is not installed under {VALIDATORS}: run `{SETUP}`", pytrace=False)
     return node

@@ -30,3 +30,8 @@ def test_no_pipeline_renderer_names_a_region(estate):
         text = path.read_text()
         found = [n for n in names if re.search(rf"['\"]{re.escape(n)}['\"]", text)]
         assert found == [], f"{path.name} names {found}"
+
+
+def test_no_pipeline_file_leans_on_yaml_aliases(tree):
+    """A dict shared between two places is written as &id001/*id001: legal, but unreadable."""
+    assert [p for p, b in tree.items() if p.endswith((".yaml", ".yml")) and b"&id0" in b] == []

@@ -1,56 +1,49 @@
-"""Every Elasticsearch body obsgen renders type-checks (tsc --noEmit) against the official
-client's request types, and a body with a wrong field does not."""
+"""Every Elasticsearch body and Kubernetes object obsgen renders type-checks (tsc --noEmit)
+against the official clients' types (@elastic/elasticsearch estypes, @kubernetes/client-node
+models), and a document with a wrong field does not."""
 from __future__ import annotations
 
 import copy
 import json
 
 import pytest
+import yaml
 
+from obsgen import names
 from tests.pipelines.node import check
+
+KINDS = (("/elasticsearch/index_template/", "index_template", json.loads), ("/elasticsearch/ilm_policy/", "ilm_policy", json.loads),
+         (f"/{names.FLUENT_BIT_STATEFULSET_FILE}", "k8s_statefulset", yaml.safe_load),
+         (f"/{names.FLUENT_BIT_SERVICE_FILE}", "k8s_service", yaml.safe_load))
 
 
 def _bodies(tree) -> list[dict]:
     out = []
     for path, raw in sorted(tree.items()):
-        for folder, kind in (("/elasticsearch/index_template/", "index_template"), ("/elasticsearch/ilm_policy/", "ilm_policy")):
-            if folder in path:
-                out.append({"kind": kind, "name": path, "body": json.loads(raw)})
+        for mark, kind, parse in KINDS:
+            if mark in path:
+                out.append({"kind": kind, "name": path, "body": parse(raw)})
     return out
 
 
-def _misspell_phase(t, p):
-    p["policy"]["phases"]["hott"] = p["policy"]["phases"].pop("hot")
+def _container(s):
+    return s["spec"]["template"]["spec"]["containers"][0]
 
 
-def _unknown_mapping_type(t, p):
-    next(iter(t["template"]["mappings"]["properties"].values()))["type"] = "keywrd"
-
-
-def _shards_as_list(t, p):
-    t["template"]["settings"]["index"]["number_of_shards"] = [3]
-
-
-def _index_patterns_singular(t, p):
-    t["index_pattern"] = t.pop("index_patterns")
-
-
-def _delete_action_misspelt(t, p):
-    p["policy"]["phases"]["delete"]["actions"] = {"delet": {}}
-
-
-def _priority_as_text(t, p):
-    t["priority"] = "high"
-
-
-# (sentence id, how a good template t and policy p are broken)
+# (sentence id, kind of the good document broken, how)
 WRONG = [
-    ("a misspelt ILM phase", _misspell_phase),
-    ("an unknown mapping field type", _unknown_mapping_type),
-    ("number_of_shards given as a list", _shards_as_list),
-    ("index_pattern instead of index_patterns", _index_patterns_singular),
-    ("a misspelt delete action", _delete_action_misspelt),
-    ("a priority that is not a number", _priority_as_text),
+    ("a misspelt ILM phase", "ilm_policy", lambda p: p["policy"]["phases"].update(hott=p["policy"]["phases"].pop("hot"))),
+    ("a misspelt delete action", "ilm_policy", lambda p: p["policy"]["phases"]["delete"].update(actions={"delet": {}})),
+    ("an unknown mapping field type", "index_template",
+     lambda t: next(iter(t["template"]["mappings"]["properties"].values())).update(type="keywrd")),
+    ("number_of_shards given as a list", "index_template", lambda t: t["template"]["settings"]["index"].update(number_of_shards=[3])),
+    ("index_pattern instead of index_patterns", "index_template", lambda t: t.update(index_pattern=t.pop("index_patterns"))),
+    ("a template priority that is not a number", "index_template", lambda t: t.update(priority="high")),
+    ("StatefulSet replicas given as text", "k8s_statefulset", lambda s: s["spec"].update(replicas="three")),
+    ("a misspelt containerPort", "k8s_statefulset", lambda s: _container(s)["ports"][0].update(containerPrt=_container(s)["ports"][0].pop("containerPort"))),
+    ("a volume claim template without its metadata nesting", "k8s_statefulset",
+     lambda s: s["spec"]["volumeClaimTemplates"][0].update(name="storage")),
+    ("a Service port given as text", "k8s_service", lambda v: v["spec"]["ports"][0].update(port="forward")),
 ]
 
 
@@ -58,26 +51,23 @@ WRONG = [
 def verdicts(tree):
     """One tsc run for the rendered bodies and every deliberately wrong one."""
     good = _bodies(tree)
-    template = next(b["body"] for b in good if b["kind"] == "index_template")
-    policy = next(b["body"] for b in good if b["kind"] == "ilm_policy")
     wrong = []
-    for sentence, breaker in WRONG:
-        t, p = copy.deepcopy(template), copy.deepcopy(policy)
-        breaker(t, p)
-        changed = "index_template" if t != template else "ilm_policy"
-        wrong.append({"kind": changed, "name": sentence, "body": t if changed == "index_template" else p})
-    results = check("es", good + wrong)
+    for sentence, kind, breaker in WRONG:
+        doc = copy.deepcopy(next(b["body"] for b in good if b["kind"] == kind))
+        breaker(doc)
+        wrong.append({"kind": kind, "name": sentence, "body": doc})
+    results = check("types", good + wrong)
     return good, {r["name"]: r for r in results}
 
 
-def test_every_rendered_body_type_checks_against_the_official_client(verdicts):
+def test_every_rendered_document_type_checks_against_the_official_clients(verdicts):
     good, results = verdicts
-    assert len(good) >= 6, "no Elasticsearch bodies rendered: this test would prove nothing"
-    assert {b["kind"] for b in good} == {"index_template", "ilm_policy"}
+    assert len(good) >= 6, "no documents rendered: this test would prove nothing"
+    assert {b["kind"] for b in good} == {kind for _, kind, _ in KINDS}
     assert [(b["name"], results[b["name"]]["errors"]) for b in good if not results[b["name"]]["ok"]] == []
 
 
-@pytest.mark.parametrize("sentence", [pytest.param(s, id=s) for s, _ in WRONG])
+@pytest.mark.parametrize("sentence", [pytest.param(s, id=s) for s, _, _ in WRONG])
 def test_tsc_rejects(sentence, verdicts):
     _, results = verdicts
     assert not results[sentence]["ok"]

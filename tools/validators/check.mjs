@@ -3,10 +3,11 @@
 //   node check.mjs logql  < ["<LogQL>", ...]
 //       Grafana's LogQL grammar (@grafana/lezer-logql, the parser Grafana's Loki editor uses):
 //       a query is valid when its parse tree has no error node.
-//   node check.mjs es     < [{"kind": "index_template" | "ilm_policy", "name": "...", "body": {...}}, ...]
-//       Elasticsearch request bodies type-checked with `tsc --noEmit` against the official
-//       client's request types (@elastic/elasticsearch `estypes`); each body is a fresh object
-//       literal, so TypeScript's excess-property check rejects unknown fields at every depth.
+//   node check.mjs types  < [{"kind": "<one of BODY_TYPES>", "name": "...", "body": {...}}, ...]
+//       Documents type-checked with `tsc --noEmit`: Elasticsearch request bodies against the
+//       official client's request types (@elastic/elasticsearch `estypes`), Kubernetes objects
+//       against the official client's models (@kubernetes/client-node). Each body is a fresh
+//       object literal, so TypeScript's excess-property check rejects unknown fields at every depth.
 //
 // Both print one JSON array on stdout, one {name?, ok, errors: [...]} per input, in order; the
 // exit status is 0 when the run itself worked (whatever the verdicts), 2 on bad usage.
@@ -23,6 +24,8 @@ const BODY_TYPES = {
     "Omit<estypes.IndicesPutIndexTemplateRequest, 'name' | 'create' | 'master_timeout' | 'cause' | 'body' | keyof estypes.RequestBase>",
   ilm_policy:
     "Omit<estypes.IlmPutLifecycleRequest, 'name' | 'master_timeout' | 'timeout' | 'body' | keyof estypes.RequestBase>",
+  k8s_statefulset: 'k8s.V1StatefulSet',
+  k8s_service: 'k8s.V1Service',
 };
 
 async function checkLogql(queries) {
@@ -43,8 +46,8 @@ async function checkLogql(queries) {
   });
 }
 
-function checkEs(entries) {
-  const lines = ["import type { estypes } from '@elastic/elasticsearch';", ''];
+function checkTypes(entries) {
+  const lines = ["import type { estypes } from '@elastic/elasticsearch';", "import type * as k8s from '@kubernetes/client-node';", ''];
   const spans = [];
   entries.forEach((entry, i) => {
     const type = BODY_TYPES[entry.kind];
@@ -97,8 +100,8 @@ function checkEs(entries) {
 
 async function main() {
   const mode = process.argv[2];
-  if (!['logql', 'es'].includes(mode)) {
-    process.stderr.write('usage: node check.mjs logql|es < input.json\n');
+  if (!['logql', 'types'].includes(mode)) {
+    process.stderr.write('usage: node check.mjs logql|types < input.json\n');
     process.exit(2);
   }
   const input = JSON.parse(readFileSync(0, 'utf8'));
@@ -106,7 +109,7 @@ async function main() {
     process.stderr.write('input must be a JSON array\n');
     process.exit(2);
   }
-  const results = mode === 'logql' ? await checkLogql(input) : checkEs(input);
+  const results = mode === 'logql' ? await checkLogql(input) : checkTypes(input);
   process.stdout.write(JSON.stringify(results) + '\n');
 }
 

@@ -1,7 +1,8 @@
-"""Log pipelines rendered per region: the Fluent Bit collector, the Loki ruler's log alerts, and
-the Elasticsearch index templates and ILM policies of the cluster the region hosts."""
+"""Log pipelines rendered per region: the Fluent Bit collector (its config and its Kubernetes
+objects), the Loki ruler's log alerts, and the Elasticsearch index templates and ILM policies of the cluster the region hosts."""
 from obsgen.render.pipelines.elasticsearch import render as render_elasticsearch
 from obsgen.render.pipelines.fluentbit import render as render_fluentbit
+from obsgen.render.pipelines.kubernetes import render as render_kubernetes
 from obsgen.render.pipelines.loki_rules import render as render_loki_rules
 
-__all__ = ["render_elasticsearch", "render_fluentbit", "render_loki_rules"]
+__all__ = ["render_elasticsearch", "render_fluentbit", "render_kubernetes", "render_loki_rules"]

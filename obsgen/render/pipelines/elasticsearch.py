@@ -29,7 +29,7 @@ def ilm_policy(index: LogIndex, source_region: str) -> dict:
     defaults Elasticsearch adds (hot min_age 0ms, delete_searchable_snapshot) are written out so
     that what `obsgen apply` reads back compares equal."""
     return {"policy": {
-        "_meta": {"managed_by": "obsgen", "stream": index.stream, "region": source_region},
+        "_meta": _meta(index, source_region),
         "phases": {
             "hot": {"min_age": "0ms", "actions": {}},
             "delete": {"min_age": plan.es_days(index.retention_for(source_region)),
@@ -42,7 +42,7 @@ def index_template(index: LogIndex, source_region: str, policy: str) -> dict:
     return {
         "index_patterns": [f"{index.prefix(source_region)}-*"],
         "priority": TEMPLATE_PRIORITY,
-        "_meta": {"managed_by": "obsgen", "stream": index.stream, "region": source_region},
+        "_meta": _meta(index, source_region),
         "template": {
             "settings": {"index": {
                 "number_of_shards": index.shards,
@@ -55,3 +55,8 @@ def index_template(index: LogIndex, source_region: str, policy: str) -> dict:
             },
         },
     }
+
+
+def _meta(index: LogIndex, source_region: str) -> dict:
+    """JSON has no comments: the do-not-edit header travels in the body's own metadata."""
+    return {"generated": names.HEADER, "managed_by": "obsgen", "stream": index.stream, "region": source_region}
