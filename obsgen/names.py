@@ -167,3 +167,24 @@ FLUENT_BIT_CONFIG_MAP = "fluent-bit-config"  # holds fluent-bit/fluent-bit.yaml
 FLUENT_BIT_SECRET = "fluent-bit-secrets"     # holds the salt and the Loki/Elasticsearch credentials
 FLUENT_BIT_IMAGE = "cr.fluentbit.io/fluent/fluent-bit:4.0.3"  # assumed: YAML processors need 3.x or later
 LOGGING_NAMESPACE = "logging"                # assumed
+
+
+# SLO alerts (obsgen/slo/alerts.py). Labels besides slo, service, region, severity, window, short_window:
+TIER = "tier"                              # page | ticket: the policy row's tier
+SLO_BURN_ALERT = "SLOErrorBudgetBurn"      # one name; the labels say which SLO, tier and windows
+SLO_ABSENT_ALERT = "SLOSeriesAbsent"
+
+
+def slo_rules_file(slo_id: str) -> str:
+    return f"prometheus/rules/slo-{slo_id}.yml"
+
+
+def slo_test_file(slo_id: str) -> str:
+    return f"prometheus/tests/slo-{slo_id}.test.yml"
+
+
+def slo_group(slo_id: str) -> str:
+    return rule_group(f"slo-{slo_id}")
+
+
+GLOBAL_SLO_RULES = "thanos/rules/slo.yml"

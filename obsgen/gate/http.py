@@ -30,6 +30,9 @@ REDIRECT = "redirect refused"
 UNAUTHORIZED = "unauthorized"
 
 _RETRY_STATUSES = {429, 500, 502, 503, 504}
+# Prometheus 2.46-2.51 returned info-level annotations ("may or may not be false positives")
+# among the warnings; from 2.52 they come apart as `infos`. Only real warnings are partial.
+_INFO = "PromQL info:"
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,7 @@ class Endpoint:
     retries: int = 2                            # further attempts after a timeout, refusal, 429 or 5xx
     backoff: float = 0.5                        # seconds before the first retry, doubled after each
     post_above: int = 1500                      # encoded query length above which POST is used
+    proxy: str | None = None                    # HTTP(S) proxy URL; the environment's proxies are not used
 
     @property
     def display_url(self) -> str:
@@ -204,8 +208,9 @@ class Client:
             return status, f"http {status}", f"HTTP {status}: {message}", payload
         if not isinstance(payload.get("data"), dict):
             return status, BAD_RESPONSE, "response has no data", payload
-        if payload.get("warnings"):
-            first = _one_line(str(payload["warnings"][0]))[:200]
+        warnings = [w for w in payload.get("warnings") or () if not str(w).startswith(_INFO)]
+        if warnings:
+            first = _one_line(str(warnings[0]))[:200]
             return status, PARTIAL, f"the answer may be incomplete: {first}", payload
         return status, OK, "", payload
 
@@ -224,6 +229,8 @@ class Client:
                 session.auth = (ep.basic_auth_user, password)
             if ep.ca_bundle:
                 session.verify = ep.ca_bundle
+            if ep.proxy:
+                session.proxies = {"http": ep.proxy, "https": ep.proxy}
             if ep.client_cert:
                 session.cert = (ep.client_cert, ep.client_key) if ep.client_key else ep.client_cert
             self._session = session

@@ -22,6 +22,7 @@ class FakePrometheus:
         self.redirect_to = redirect_to
         self.hang_seconds = hang_seconds
         self.received: list[dict] = []
+        self.extra_warnings: list[str] = []
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -78,6 +79,9 @@ class FakePrometheus:
             return 400, b'{"status":"error","errorType":"bad_data","error":"parse error at char 7"}', {"Content-Type": "application/json"}
         if b == "401":
             return 401, b"Unauthorized", {"Content-Type": "text/plain"}
+        if b == "info":
+            body = {**EMPTY_VECTOR, "warnings": ["PromQL info: metric might not be a counter, name does not end in _total"]}
+            return 200, json.dumps(body).encode(), {"Content-Type": "application/json"}
         if b == "hang":
             time.sleep(self.hang_seconds)
             return 200, json.dumps(EMPTY_VECTOR).encode(), {}
@@ -91,7 +95,7 @@ class FakePrometheus:
             return upstream.status_code, json.dumps(body).encode(), {"Content-Type": "application/json"}
         if b == "partial":
             upstream = requests.post(self.upstream + path, data=params, timeout=30).json() if self.upstream else json.loads(json.dumps(EMPTY_VECTOR))
-            upstream["warnings"] = ["store 10.0.0.7:10901 unavailable: partial response"]
+            upstream["warnings"] = [*self.extra_warnings, "store 10.0.0.7:10901 unavailable: partial response"]
             return 200, json.dumps(upstream).encode(), {"Content-Type": "application/json"}
         return 200, json.dumps(EMPTY_VECTOR).encode(), {"Content-Type": "application/json"}
 

@@ -64,6 +64,13 @@ def test_fault_cannot_be_evaluated(root, behaviour, outcome):
     assert time.monotonic() - started < 10
 
 
+def test_an_info_annotation_among_the_warnings_is_not_a_partial_response(root):
+    """Prometheus 2.46-2.51 put info-level annotations among the warnings."""
+    with FakePrometheus("info") as fake:
+        _, doc = gate(root, fake.url)
+    assert "partial" not in doc["reason"] and "no data" in doc["reason"]
+
+
 def test_retries_are_bounded_and_back_off(root):
     with FakePrometheus("500") as fake:
         result, doc = gate(root, fake.url, "--retries", "2")
