@@ -8,6 +8,7 @@ from obsgen.model import Estate, Region
 from obsgen.render import alert_tests, global_rules, prometheus_config, prometheus_rules
 from obsgen.render import grafana
 from obsgen.render import alertmanager
+from obsgen.slo import render as slo_render
 
 # Renderers per region and for the global view. Later targets append themselves here.
 # Each returns {path: document}; a document is a dict (YAML, or JSON for *.json) or bytes.
@@ -17,9 +18,12 @@ REGION_RENDERERS: list[Callable[[Estate, Region], dict]] = [
     alert_tests.render,
     alertmanager.render,
     grafana.render_region,
+    slo_render.render,
+    slo_render.render_tests,
 ]
 GLOBAL_RENDERERS: list[Callable[[Estate], dict]] = [
     global_rules.render,
+    slo_render.render_global,
     prometheus_config.render_global,
     alertmanager.render_global,
     grafana.render_global,

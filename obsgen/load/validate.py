@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from obsgen import duration, names, promql
 from obsgen.errors import DefinitionError, Site
+from obsgen.slo import checks as slo_checks
 from obsgen.model import SEVERITIES, Alert, Estate, EventRatio, LatencyThreshold, RawRatio, Region
 
 _METRIC_NAME = re.compile(r"^[a-zA-Z_:][a-zA-Z0-9_:]*$")
@@ -272,6 +273,7 @@ def _slo(c: Checker, s):
             c.duration(s, what, f"alerting {field} window", getattr(window, field))
         if window.severity not in SEVERITIES:
             c.fail(s, what, f"alerting: unknown severity {window.severity!r}")
+    slo_checks.check(c, s)
 from obsgen.gate.policy_check import ReleasePolicy as _Release, check as _check_release; EXTRA_CHECKS[_Release] = _check_release  # noqa: E402
 from obsgen.dashboards.checks import CHECKS as _DASHBOARD_CHECKS; EXTRA_CHECKS.update(_DASHBOARD_CHECKS)  # noqa: E402
 from obsgen.render.alertmanager.checks import region as _am_region  # noqa: E402

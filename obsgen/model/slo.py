@@ -47,8 +47,16 @@ class BurnWindow:
     tier: str          # page | ticket
     long: str
     short: str
-    factor: float
+    factor: float      # the burn rate that alerts, stated for `period` (scaled for other periods)
     severity: str      # the alert's severity label: critical | warning
+    period: str = "30d"
+
+    @property
+    def budget_share(self) -> float:
+        """The share of the period's error budget spent in the long window at this burn rate."""
+        from obsgen import duration
+
+        return self.factor * duration.seconds(self.long) / duration.seconds(self.period)
 
 
 @dataclass(frozen=True)
@@ -75,6 +83,19 @@ class SLO:
     @property
     def id(self) -> str:
         return f"{self.service}-{self.name}"
+
+    @property
+    def period_seconds(self) -> int:
+        from obsgen import duration
+
+        return int(duration.seconds(self.period))
+
+    @property
+    def burn_windows(self) -> tuple[BurnWindow, ...]:
+        """The alert policy with factors scaled to this SLO's period (obsgen/policy/burn_rates.py)."""
+        from obsgen.policy import burn_rates
+
+        return burn_rates.windows_for(self)
 
     def objective_in(self, region: str) -> float:
         return self.objective_overrides.get(region, self.objective)

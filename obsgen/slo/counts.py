@@ -16,6 +16,20 @@ def counts(sli, window: str, by: tuple[str, ...] = ()) -> tuple[str, str]:
     raise TypeError(f"unknown SLI kind {type(sli).__name__}")
 
 
+def deltas(sli, step: str) -> tuple[str, str]:
+    """(errors, total) over the last `step`, summed to one series, without extrapolation.
+
+    Each counter's delta is its last sample minus its last sample `step` earlier, so the
+    deltas recorded at consecutive evaluations `step` apart telescope to the exact increase
+    (what `increase()` estimates by extrapolating to the window's edges). A counter that
+    reset, or a series that is new, counts its current value: the increase since it started.
+    """
+    for kind, fn in _DELTA_KINDS:
+        if isinstance(sli, kind):
+            return fn(sli, step)
+    raise TypeError(f"unknown SLI kind {type(sli).__name__}")
+
+
 def le_values(threshold: float) -> list[str]:
     """How a bucket bound may be spelled: Prometheus 2 exposes "1", Prometheus 3 "1.0"."""
     if float(threshold).is_integer():
@@ -58,3 +72,32 @@ def _raw(sli: RawRatio, window: str, by) -> tuple[str, str]:
 
 
 _KINDS = ((EventRatio, _event_ratio), (LatencyThreshold, _latency), (RawRatio, _raw))
+
+
+def _delta(selector: str, step: str) -> str:
+    return f"sum(({selector} - {selector} offset {step}) >= 0 or {selector})"
+
+
+def _event_ratio_deltas(sli: EventRatio, step: str) -> tuple[str, str]:
+    total = _delta(sli.total, step)
+    if sli.errors is not None:
+        return _zero_if_absent(_delta(sli.errors, step), total), total
+    good = _zero_if_absent(_delta(sli.good, step), total)
+    return f"clamp_min({total} - {good}, 0)", total
+
+
+def _latency_deltas(sli: LatencyThreshold, step: str) -> tuple[str, str]:
+    extra = [sli.matchers] if sli.matchers else []
+    le = f"le=~{promql.quote(promql.regex_alternatives(le_values(sli.threshold)))}"
+    total = _delta(promql.selector(f"{sli.histogram}_count", extra), step)
+    good = _delta(promql.selector(f"{sli.histogram}_bucket", [*extra, le]), step)
+    return f"clamp_min({total} - {_zero_if_absent(good, total)}, 0)", total
+
+
+def _raw_deltas(sli: RawRatio, step: str) -> tuple[str, str]:
+    """The escape hatch is the user's own expression over `step`; its exactness is theirs."""
+    total = f"sum({sli.total.replace('$window', step)})"
+    return _zero_if_absent(f"sum({sli.errors.replace('$window', step)})", total), total
+
+
+_DELTA_KINDS = ((EventRatio, _event_ratio_deltas), (LatencyThreshold, _latency_deltas), (RawRatio, _raw_deltas))

@@ -1,0 +1,1 @@
+"""Policy as data, each table with its citation."""

@@ -1,0 +1,78 @@
+"""An SLO's recording rules in one region: exact window counts, ratios of sums, metadata.
+
+Every series carries the SLO's identity {slo, service, region} plus its own labels. Rules are
+listed in dependency order; they run in one group, so each rule sees the samples the rules
+before it recorded at the same evaluation (windows.py relies on this for exact tiling).
+"""
+from __future__ import annotations
+
+from obsgen import duration, names, promql
+from obsgen.model import SLO, Region
+from obsgen.slo import windows
+from obsgen.slo.counts import deltas
+
+
+def identity(slo: SLO, region_name: str) -> dict[str, str]:
+    return dict(sorted({**slo.labels, names.SLO: slo.name, names.SERVICE: slo.service, names.REGION: region_name}.items()))
+
+
+def own(slo: SLO, name: str) -> str:
+    """A selector of one of this SLO's recorded series."""
+    return promql.selector(name, [f"{names.SERVICE}={promql.quote(slo.service)}", f"{names.SLO}={promql.quote(slo.name)}"])
+
+
+def alert_windows(slo: SLO) -> list[str]:
+    return [w for bw in slo.burn_windows for w in (bw.long, bw.short)]
+
+
+def steps(slo: SLO, region: Region) -> tuple[windows.Step, ...]:
+    return windows.plan([*alert_windows(slo), slo.period], region.evaluation_interval)
+
+
+def number(value: float) -> str:
+    """A float as PromQL reads it back exactly: 0.005, 14.4, 2592000."""
+    return repr(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def window_sum(series: str, step: windows.Step, base: str) -> str:
+    if step.ranged:
+        half = duration.seconds(base) / 2
+        return f"sum_over_time({series}[{windows.spell(step.seconds - half)}])"
+    width = duration.seconds(step.source)
+    terms = [series] + [
+        f"({series} offset {windows.spell(k * width)} or {series} * 0)" for k in range(1, step.terms)
+    ]
+    return " + ".join(terms)
+
+
+def ratio(errors: str, requests: str) -> str:
+    """errors / requests, and 0 (never NaN) when there were no requests."""
+    return f"({errors} / ({requests} > 0)) or ({requests} * 0)"
+
+
+def rules(slo: SLO, region: Region) -> list[dict]:
+    labels = identity(slo, region.name)
+    plan = steps(slo, region)
+    base = plan[0]
+    out = []
+
+    def record(name: str, expr: str) -> None:
+        promql.parse(expr)
+        out.append({"record": name, "expr": expr, "labels": dict(labels)})
+
+    errors, total = deltas(slo.sli, base.window)
+    record(names.errors_count(base.window), errors)
+    record(names.requests_count(base.window), total)
+    for step in plan[1:]:
+        for name in (names.errors_count, names.requests_count):
+            record(name(step.window), window_sum(own(slo, name(step.source)), step, base.window))
+    budget = slo.error_budget_in(region.name)
+    for step in plan[1:]:
+        w = step.window
+        record(names.error_ratio(w), ratio(own(slo, names.errors_count(w)), own(slo, names.requests_count(w))))
+        record(names.burn_rate(w), f"{own(slo, names.error_ratio(w))} / {number(budget)}")
+    record(names.OBJECTIVE, f"vector({number(round(slo.objective_in(region.name) / 100, 12))})")
+    record(names.ERROR_BUDGET, f"vector({number(budget)})")
+    record(names.PERIOD_SECONDS, f"vector({slo.period_seconds})")
+    record(names.BUDGET_REMAINING, f"1 - {own(slo, names.burn_rate(slo.period))}")
+    return out

@@ -1,0 +1,69 @@
+"""The SLO engine's renderers: per-region rule files and their proofs, and the global rules."""
+from __future__ import annotations
+
+from obsgen import names, promql
+from obsgen.model import Estate, Region, applies
+from obsgen.render.global_rules import region_matcher
+from obsgen.render.prometheus_rules import group_file
+from obsgen.slo import alerts, proofs, recording
+
+
+def slos_in(estate: Estate, region: Region):
+    return sorted((s for s in estate.slos if applies(s, region)), key=lambda s: s.id)
+
+
+def render(estate: Estate, region: Region) -> dict[str, dict]:
+    """One rule file and group per SLO: its recordings in dependency order, then its alerts."""
+    return {
+        names.slo_rules_file(slo.id): group_file(
+            f"slo-{slo.id}", recording.rules(slo, region) + alerts.rules(slo, region), region.evaluation_interval)
+        for slo in slos_in(estate, region)
+    }
+
+
+def render_tests(estate: Estate, region: Region) -> dict[str, dict]:
+    files = {}
+    for slo in slos_in(estate, region):
+        doc = proofs.test_file(slo, region)
+        if doc is not None:
+            files[names.slo_test_file(slo.id)] = doc
+    return files
+
+
+def render_global(estate: Estate) -> dict[str, dict]:
+    """Global SLO series over the regions that feed the global view, from the regional sums."""
+    feeding = estate.global_regions
+    slos = sorted({s.id: s for r in feeding for s in slos_in(estate, r)}.values(), key=lambda s: s.id)
+    if not slos:
+        return {}
+    only = region_matcher(estate)
+    label = {names.REGION: names.GLOBAL_REGION}
+    g = names.global_series
+    window_names = sorted({st.window for s in slos for r in feeding if applies(s, r)
+                           for st in recording.steps(s, r)[1:]}, key=_seconds)
+    rules = []
+
+    def record(name, expr, labels):
+        promql.parse(expr)
+        rules.append({"record": name, "expr": expr, "labels": dict(sorted(labels.items()))})
+
+    for w in window_names:
+        for name in (names.errors_count(w), names.requests_count(w)):
+            record(g(name), f"sum without ({names.REGION}) ({promql.selector(name, [only])})", label)
+        record(g(names.error_ratio(w)), recording.ratio(g(names.errors_count(w)), g(names.requests_count(w))), label)
+    for slo in slos:
+        ident = {**recording.identity(slo, names.GLOBAL_REGION)}
+        budget = round(1 - slo.objective / 100, 12)
+        record(g(names.OBJECTIVE), f"vector({recording.number(round(slo.objective / 100, 12))})", ident)
+        record(g(names.ERROR_BUDGET), f"vector({recording.number(budget)})", ident)
+        record(g(names.PERIOD_SECONDS), f"vector({slo.period_seconds})", ident)
+        for w in sorted({st.window for r in feeding if applies(slo, r) for st in recording.steps(slo, r)[1:]}, key=_seconds):
+            record(g(names.burn_rate(w)), f"{recording.own(slo, g(names.error_ratio(w)))} / {recording.number(budget)}", ident)
+        record(g(names.BUDGET_REMAINING), f"1 - {recording.own(slo, g(names.burn_rate(slo.period)))}", ident)
+    return {names.GLOBAL_SLO_RULES: group_file("global-slo", rules)}
+
+
+def _seconds(window: str) -> float:
+    from obsgen import duration
+
+    return duration.seconds(window)
