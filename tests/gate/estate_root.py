@@ -10,9 +10,13 @@ from tests.gate.synthetic import POLICY, REGIONS, SLOS, VIEW
 '''
 
 
-def write_root(path: Path) -> Path:
+CANARY_MODULE = MODULE + "from tests.gate.synthetic import CANARY_SLOS\n"
+
+
+def write_root(path: Path, canary: bool = False) -> Path:
+    """The estate (with the canary SLOs too, if asked) as rules/estate.py under `path`."""
     (path / "rules").mkdir(parents=True, exist_ok=True)
-    (path / "rules" / "estate.py").write_text(MODULE)
+    (path / "rules" / "estate.py").write_text(CANARY_MODULE if canary else MODULE)
     return path
 
 

@@ -110,3 +110,29 @@ def test_an_unknown_stage_is_a_usage_error(prom):
 
 def test_policy_default_is_the_seed(prom):
     assert ReleasePolicy().canary.max_error_rate_vs_baseline == 1.5
+
+
+CLI = {
+    "a canary as good as its baseline lets the stage go on (exit 0)": ("cart", 0, "pass"),
+    "a canary worse than its stage's criteria halts it (exit 1)": ("shop", 1, "fail"),
+}
+
+
+@pytest.mark.parametrize("service, status, decision", CLI.values(), ids=list(CLI))
+def test_canary_from_the_command_line(prom, tmp_path, service, status, decision):
+    import json
+
+    from click.testing import CliRunner
+
+    from obsgen.cli import main
+    from tests.gate.estate_root import write_config, write_root
+
+    root = write_root(tmp_path, canary=True)
+    write_config(root / "gate.yml", {"north": prom.url})
+    result = CliRunner().invoke(main, ["gate", "--root", str(root), "--config", str(root / "gate.yml"), "--region",
+                                       "north", "--service", service, "--canary", "internal", "--at",
+                                       str(synthetic.END), "--json"])
+    assert result.exit_code == status, result.output
+    doc = json.loads(result.stdout)
+    assert doc["mode"] == "canary" and doc["decision"] == decision
+    assert {c["stage"] for c in doc["canaries"]} == {"internal"}
