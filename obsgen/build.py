@@ -51,4 +51,4 @@ def _put(tree: dict[str, bytes], path: str, doc) -> None:
         tree[path] = serialize.to_json(doc)
     else:
         tree[path] = serialize.to_yaml(doc)
-from obsgen.render import pipelines as _logs; REGION_RENDERERS += [_logs.render_fluentbit, _logs.render_kubernetes, _logs.render_loki_rules, _logs.render_elasticsearch]  # noqa: E402
+from obsgen.render import pipelines as _logs; REGION_RENDERERS += [_logs.render_fluentbit, _logs.render_kubernetes, _logs.render_loki_rules, _logs.render_loki_retention, _logs.render_elasticsearch]  # noqa: E402

@@ -160,6 +160,9 @@ def es_template_file(name: str) -> str:
 
 def es_policy_file(name: str) -> str:
     return f"elasticsearch/ilm_policy/{name}.json"
+
+
+# The collector on Kubernetes (obsgen/render/pipelines/kubernetes.py), Loki limits.
 FLUENT_BIT_STATEFULSET_FILE = "fluent-bit/statefulset.yaml"
 FLUENT_BIT_SERVICE_FILE = "fluent-bit/service.yaml"
 FLUENT_BIT_APP = "fluent-bit-aggregator"     # Kubernetes name and app label of the collector
@@ -167,6 +170,7 @@ FLUENT_BIT_CONFIG_MAP = "fluent-bit-config"  # holds fluent-bit/fluent-bit.yaml
 FLUENT_BIT_SECRET = "fluent-bit-secrets"     # holds the salt and the Loki/Elasticsearch credentials
 FLUENT_BIT_IMAGE = "cr.fluentbit.io/fluent/fluent-bit:4.0.3"  # assumed: YAML processors need 3.x or later
 LOGGING_NAMESPACE = "logging"                # assumed
+LOKI_OVERRIDES_FILE = "loki/runtime-overrides.yaml"  # Loki's runtime_config file: per-tenant limits
 
 
 # SLO alerts (obsgen/slo/alerts.py). Labels besides slo, service, region, severity, window, short_window:

@@ -14,7 +14,8 @@ def estate():
     return load_estate(ROOT)
 
 
-RENDERERS = (pipelines.render_fluentbit, pipelines.render_kubernetes, pipelines.render_loki_rules, pipelines.render_elasticsearch)
+RENDERERS = (pipelines.render_fluentbit, pipelines.render_kubernetes, pipelines.render_loki_rules,
+             pipelines.render_loki_retention, pipelines.render_elasticsearch)
 
 
 def pipeline_tree(estate) -> dict[str, bytes]:

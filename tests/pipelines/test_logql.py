@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
+from obsgen import names
 from obsgen.render.pipelines.checks import logql_shape
 from tests.pipelines.node import check
 
@@ -21,17 +22,22 @@ BROKEN = [
 
 
 def _rendered_exprs(tree) -> list[tuple[str, str]]:
+    """Alert expressions of the ruler's rule files and stream selectors of the retention limits."""
     out = []
     for path, raw in sorted(tree.items()):
         if "/loki/rules/" in path:
             for group in yaml.safe_load(raw)["groups"]:
                 out += [(f"{path}:{rule['alert']}", rule["expr"]) for rule in group["rules"]]
+        elif path.endswith(f"/{names.LOKI_OVERRIDES_FILE}"):
+            for tenant, limits in yaml.safe_load(raw)["overrides"].items():
+                out += [(f"{path}:{tenant}", s["selector"]) for s in limits["retention_stream"]]
     return out
 
 
 def test_every_rendered_logql_expression_parses_with_grafanas_grammar(tree):
     exprs = _rendered_exprs(tree)
     assert len(exprs) >= 3, "no LogQL rendered: this test would prove nothing"
+    assert any("runtime-overrides" in where for where, _ in exprs), "no retention selector checked"
     results = check("logql", [e for _, e in exprs])
     bad = [(where, r["errors"]) for (where, _), r in zip(exprs, results) if not r["ok"]]
     assert bad == []

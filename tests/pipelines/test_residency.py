@@ -121,3 +121,20 @@ def test_a_broken_config_is_caught(estate, fluent_bit, breaker, which):
         assert outputs_outside(config, region_hosts(region))
     else:
         assert unanonymized(config, plan.pii_fields(estate), plan.collector(estate, region).salt_env)
+
+
+def test_loki_keeps_each_stream_as_long_as_its_index_and_audit_at_least_the_audit_retention(estate, tree):
+    checked = 0
+    for region in estate.regions:
+        raw = tree.get(f"{names.region_dir(region.name)}/{names.LOKI_OVERRIDES_FILE}")
+        if raw is None:
+            continue
+        streams = {s["selector"]: duration.seconds(s["period"])
+                   for limits in yaml.safe_load(raw)["overrides"].values() for s in limits["retention_stream"]}
+        for index in plan.indices(estate):
+            kept = streams[f'{{{names.LOG_STREAM}="{index.stream}"}}']
+            assert kept == duration.seconds(index.retention_for(region.name)), (region.name, index.stream)
+            if index.audit:
+                assert kept >= duration.seconds(region.audit_retention), region.name
+                checked += 1
+    assert checked >= 1, "no audit stream in any Loki: this test would prove nothing"
