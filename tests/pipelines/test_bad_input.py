@@ -80,6 +80,12 @@ CASES = [
     ("a log alert with an unknown severity", alert(severity="sev1"), 2, ["log alert Broken", "unknown severity"]),
     ("a log alert for an unknown region", alert(regions=("mars",)), 2, ["log alert Broken", "unknown region 'mars'"]),
     ("a log alert with a malformed for", alert(for_="5 min"), 2, ["log alert Broken", "for_"]),
+    ("a log alert on a stream no index defines", alert(expr='sum(count_over_time({stream="debug-logs"}[5m])) > 1'), 2,
+     ["log alert Broken", "selects stream 'debug-logs', which no LogIndex defines"]),
+    ("a log alert on a label its stream does not carry", alert(expr='sum(count_over_time({stream="app-logs", service="api"}[5m])) > 1'), 2,
+     ["log alert Broken", "matches label 'service', which stream 'app-logs' does not carry"]),
+    ("a log alert whose selector names no stream", alert(expr='sum(count_over_time({level="ERROR"}[5m])) > 1'), 2,
+     ["log alert Broken", 'selects no stream with stream="..."']),
     ("a log alert name with a space", alert(name="High Error Rate"), 2, ["log alert 'High Error Rate'", "letters, digits"]),
 ]
 

@@ -61,3 +61,16 @@ def test_the_grammar_rejects(query, broken_results):
 ])
 def test_load_time_shape_check(query, problem):
     assert logql_shape(query) == problem
+
+
+@pytest.mark.parametrize("query,ok", [
+    pytest.param('sum(count_over_time({stream="app-logs", level="ERROR"} |~ "{not=\\"a selector\\"}" [5m])) > 1', True,
+                 id="braces inside a line filter string are not a stream selector"),
+    pytest.param('sum(count_over_time({stream="app-logs", pod="x"}[5m])) > 1', False,
+                 id="a label the collector never sets is refused"),
+    pytest.param('sum(count_over_time({stream="audit-logs"} | json | consent="false" [1m])) > 0', True,
+                 id="labels extracted after the selector are not checked against stream labels"),
+])
+def test_load_time_label_check(estate, query, ok):
+    from obsgen.render.pipelines.checks import _unknown_labels
+    assert (_unknown_labels(estate, query) is None) == ok

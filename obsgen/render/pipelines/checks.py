@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from obsgen import duration
+from obsgen import duration, names
 from obsgen.model import SEVERITIES
 from obsgen.model.pipeline import DATE_SLOT, REGION_SLOT, LogAlert, LogCollector, LogIndex
 from obsgen.render.pipelines import plan, sizes
@@ -16,6 +16,7 @@ _FIELD = re.compile(r"^@?[a-z_][a-z0-9_]*$")   # Elasticsearch fields: also @tim
 _ALERT_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _ENV_NAME = re.compile(r"^[A-Z_][A-Z0-9_]*$")
 _PAIRS = {"(": ")", "[": "]", "{": "}"}
+_MATCHER = re.compile(r'\s*([A-Za-z_][A-Za-z0-9_]*)\s*(=~|!~|!=|=)\s*"((?:[^"\\]|\\.)*)"\s*(?:,|$)')
 
 
 def _region(estate, c, obj, what, name, field):
@@ -113,6 +114,10 @@ def check_alert(estate, alert: LogAlert, c) -> None:
     problem = logql_shape(alert.expr)
     if problem:
         c.fail(alert, what, f"expr is not a LogQL metric query ({problem}): {alert.expr!r}")
+    if problem is None:
+        problem = _unknown_labels(estate, alert.expr)
+        if problem:
+            c.fail(alert, what, f"expr {problem}, so the alert could never fire: {alert.expr!r}")
     if alert.for_ != "0s":
         c.duration(alert, what, "for_", alert.for_)
     if alert.severity not in SEVERITIES:
@@ -122,6 +127,53 @@ def check_alert(estate, alert: LogAlert, c) -> None:
     twins = [a for a in estate.of_type(LogAlert) if a.name == alert.name]
     if len(twins) > 1 and twins[-1] is alert:
         c.fail(alert, what, f"defined twice (also at {c.site(twins[0])})")
+
+
+def _unknown_labels(estate, expr: str) -> str | None:
+    """Stream selectors may name only labels the collector sets: stream, region and the selected
+    stream's label_keys; and `stream` must be a defined index's stream."""
+    streams = {i.stream: i for i in estate.of_type(LogIndex)}
+    for body in _selectors(expr):
+        matchers = {}
+        rest = body
+        while rest.strip():
+            m = _MATCHER.match(rest)
+            if not m:
+                return f"has a stream selector obsgen cannot read: {{{body}}}"
+            matchers.setdefault(m.group(1), []).append((m.group(2), m.group(3)))
+            rest = rest[m.end():]
+        wanted = [v for op, v in matchers.get(names.LOG_STREAM, []) if op == "="]
+        if not wanted:
+            return f'selects no stream with {names.LOG_STREAM}="..." in {{{body}}}'
+        if wanted[0] not in streams:
+            return f"selects stream {wanted[0]!r}, which no LogIndex defines (known: {', '.join(sorted(streams))})"
+        known = {names.LOG_STREAM, names.LOG_RECORD_REGION, *streams[wanted[0]].label_keys}
+        unknown = sorted(set(matchers) - known)
+        if unknown:
+            return (f"matches label {unknown[0]!r}, which stream {wanted[0]!r} does not carry "
+                    f"(its labels: {', '.join(sorted(known))})")
+    return None
+
+
+def _selectors(expr: str) -> list[str]:
+    """The insides of the `{...}` stream selectors, braces inside strings left alone."""
+    found, quote, escaped, start = [], None, False, None
+    for at, ch in enumerate(expr):
+        if quote:
+            if escaped:
+                escaped = False
+            elif ch == "\\" and quote == '"':
+                escaped = True
+            elif ch == quote:
+                quote = None
+        elif ch in "\"`":
+            quote = ch
+        elif ch == "{":
+            start = at + 1
+        elif ch == "}" and start is not None:
+            found.append(expr[start:at])
+            start = None
+    return found
 
 
 def logql_shape(expr: str) -> str | None:
