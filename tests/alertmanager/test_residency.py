@@ -139,3 +139,16 @@ def test_rendering_twice_gives_the_same_alertmanager_bytes(estate):
     first = _alertmanager_bytes(estate)
     assert len(first) == 15
     assert first == _alertmanager_bytes(estate)
+
+
+def test_an_isolated_regions_prometheus_alerts_only_its_own_alertmanager(estate):
+    """Across targets: the committed prometheus.yml of an isolated region names no other Alertmanager."""
+    from urllib.parse import urlparse
+
+    import yaml
+
+    for region in (r for r in estate.regions if r.isolated):
+        prom = yaml.safe_load((ROOT / names.GENERATED / region.name / "prometheus" / "prometheus.yml").read_text())
+        targets = [t for am in prom["alerting"]["alertmanagers"] for sc in am.get("static_configs", [])
+                   for t in sc["targets"]]
+        assert targets and {t.split(":")[0] for t in targets} == {urlparse(region.alertmanager_url).hostname}

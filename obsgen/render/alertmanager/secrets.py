@@ -12,6 +12,13 @@ from obsgen.render.alertmanager import policy
 from obsgen.render.alertmanager.receivers import secret_path, webhook_url
 
 
+DEPLOY = (
+    "Before Alertmanager starts, write every secret_files entry from its variable: "
+    "install -d -m 0700 <dir>; printf %s \"$<from_env>\" > <path>; chmod <mode> <path>. "
+    "Each bridge reads <from_env> from its own environment and renders only the listed labels."
+)
+
+
 def manifest(regions: list[Region]) -> dict:
     files, bridges = {}, {}
     for region in regions:
@@ -21,7 +28,7 @@ def manifest(regions: list[Region]) -> dict:
                                             "renders_only_labels": _bridge_labels(region)}
             elif secret_path(ch) and (ch.kind != "email" or ch.options.get("auth_username")):
                 files[secret_path(ch)] = {"path": secret_path(ch), "from_env": ch.secret_env, "mode": "0400"}
-    doc = {"alertmanager_version": policy.VERSION, "secret_files": [files[k] for k in sorted(files)]}
+    doc = {"alertmanager_version": policy.VERSION, "deploy": DEPLOY, "secret_files": [files[k] for k in sorted(files)]}
     if bridges:
         doc["bridges"] = [bridges[k] for k in sorted(bridges)]
     return doc
