@@ -33,8 +33,8 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.gate_backfill import backfill_level  # noqa: E402
 from obsgen import duration  # noqa: E402
+from obsgen.demo.backfill import backfill  # noqa: E402
 from obsgen.demo.levels import recording_levels  # noqa: E402
 from obsgen.gate import config as gate_config  # noqa: E402
 from obsgen.gate.evaluate import evaluate  # noqa: E402
@@ -88,8 +88,7 @@ def prepare(estate: Estate, end: int, workdir: Path) -> dict[str, LocalPrometheu
         levels = recording_levels(list(slo_render.render(estate, region).values()))
         # Evaluate from one period before the end: the rules need no more history than that.
         start = end - int(duration.seconds(PERIOD)) - HOUR
-        for n, level in enumerate(levels):
-            backfill_level(prom, level, start, end, STEP, workdir / region.name / f"level-{n}")
+        backfill(prom, levels, start, end, STEP, workdir / region.name / "levels")
         return region.name, prom
 
     with ThreadPoolExecutor(max_workers=2) as pool:

@@ -38,8 +38,10 @@ def _holds(value: str, op: str, pattern: str) -> bool:
     return (re.fullmatch(pattern, value) is not None) == (op == "=~")
 
 
-def selected(scenario, selector: str, track: str | None = None) -> int:
-    """The increase over the whole history of every synthesized series the selector matches."""
+def selected(scenario, selector: str, track: str | None = None, t0=None, t1=None) -> int:
+    """The increase over [t0, t1] (default: the whole history) of every synthesized series the
+    selector matches."""
+    t0, t1 = scenario.start if t0 is None else t0, scenario.end if t1 is None else t1
     name, matchers = fixtures.matchers_of(selector)
     total = 0
     for stream in scenario.streams:
@@ -48,23 +50,23 @@ def selected(scenario, selector: str, track: str | None = None) -> int:
         for series in all_series(stream):
             labels = dict(series.labels)
             if series.name == name and all(_holds(labels.get(k, ""), op, p) for k, op, p in matchers):
-                total += sample_value(scenario, stream, series, scenario.end) - \
-                    sample_value(scenario, stream, series, scenario.start)
+                total += sample_value(scenario, stream, series, t1) - sample_value(scenario, stream, series, t0)
     return total
 
 
-def bad_ratio(scenario, slo, track=None) -> float:
+def bad_ratio(scenario, slo, track=None, t0=None, t1=None) -> float:
     sli = slo.sli
+    which = (track, t0, t1)
     if isinstance(sli, EventRatio):
-        total = selected(scenario, sli.total, track)
+        total = selected(scenario, sli.total, *which)
         if sli.errors is not None:
-            return selected(scenario, sli.errors, track) / total
-        return 1 - selected(scenario, sli.good, track) / total
+            return selected(scenario, sli.errors, *which) / total
+        return 1 - selected(scenario, sli.good, *which) / total
     assert isinstance(sli, LatencyThreshold)
     extra = f",{sli.matchers}" if sli.matchers else ""
     le = "|".join(le_values(sli.threshold))
-    count = selected(scenario, f"{sli.histogram}_count{{{extra[1:]}}}", track)
-    return 1 - selected(scenario, f'{sli.histogram}_bucket{{le=~"{le}"{extra}}}', track) / count
+    count = selected(scenario, f"{sli.histogram}_count{{{extra[1:]}}}", *which)
+    return 1 - selected(scenario, f'{sli.histogram}_bucket{{le=~"{le}"{extra}}}', *which) / count
 
 
 def test_every_slo_of_every_region_is_synthesized_from_its_own_selectors(estate, month):

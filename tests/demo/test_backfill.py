@@ -1,0 +1,60 @@
+"""The demo's recording-rule backfill: the generated rules, evaluated by a real Prometheus over a
+short synthetic history, record exactly what the synth harness says happened."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from obsgen import names
+from obsgen.demo import story
+from obsgen.demo.backfill import backfill, block_seconds, coarse_step
+from obsgen.demo.history import region_history
+from obsgen.demo.levels import recording_levels
+from obsgen.load import load_estate
+from obsgen.localprom import LocalPrometheus, prometheus_available
+from obsgen.slo import render as slo_render
+from tests.demo.test_history import bad_ratio
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def level(*exprs):
+    return {"groups": [{"name": "g", "rules": [{"record": f"r{i}", "expr": e} for i, e in enumerate(exprs)]}]}
+
+
+STEPS = {
+    "offsets of 5m and 1h: every 5 minutes": ([level("a offset 5m + a offset 1h")], 60, 300),
+    "an offset of 90s: every 30s is no multiple of the interval, so every interval": ([level("a offset 90s")], 60, 60),
+    "no offsets: every 5 minutes, the most an instant query's lookback allows": ([level("sum_over_time(a[4m30s])")], 60, 300),
+    "offsets of 1d: still every 5 minutes": ([level("a offset 1d")], 60, 300),
+}
+
+
+@pytest.mark.parametrize("levels,interval,expected", STEPS.values(), ids=STEPS.keys())
+def test_the_coarse_step_lands_every_offset_on_a_sample(levels, interval, expected):
+    assert coarse_step(levels, interval) == expected
+
+
+def test_blocks_cover_the_history_in_tsdb_block_ranges():
+    assert block_seconds(3 * 3600) == 6 * 3600
+    assert block_seconds(30 * 86400) == 486 * 3600
+
+
+@pytest.mark.skipif(not prometheus_available(), reason="needs Debian's prometheus and promtool")
+def test_recorded_windows_match_the_synthetic_truth_exactly(tmp_path):
+    estate = load_estate(ROOT)
+    region = estate.regions[story.ROLES.index(story.SLOW_BURN)]
+    end = 1_795_000_000 // 3600 * 3600
+    history = region_history(estate, region, story.SLOW_BURN, end, duration=3 * 3600)
+    levels = recording_levels(list(slo_render.render(estate, region).values()))
+    with LocalPrometheus(tmp_path / "prom") as prom:
+        prom.import_scenario(history.scenario, jobs=2)
+        backfill(prom, levels, history.scenario.start, end, 60, tmp_path / "levels")
+        recorded = {dict(s.labels)["slo"] + "/" + dict(s.labels)["service"]: s.value
+                    for s in prom.query(names.error_ratio("1h"), at=end)}
+        regions = {dict(s.labels)[names.REGION] for s in prom.query(names.error_ratio("1h"), at=end)}
+    assert regions == {region.name}
+    for slo in estate.slos:
+        truth = bad_ratio(history.scenario, slo, t0=end - 3600, t1=end)
+        assert recorded[f"{slo.name}/{slo.service}"] == pytest.approx(truth, abs=1e-12), slo.id
