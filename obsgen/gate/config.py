@@ -87,6 +87,11 @@ def load(path: Path | None = None, *, env: Mapping[str, str] | None = None, urls
 def plan(estate, regions, config: GateConfig) -> list[tuple[Endpoint, tuple]]:
     """Which endpoint answers for which of the chosen regions. With `thanos`, the regions that
     feed the global view share one Thanos Query; an isolated region is always asked alone."""
+    known = {r.name for r in estate.regions} | {THANOS}
+    for name in sorted(config.endpoints):
+        if name not in known:
+            raise ConfigError(f"endpoint {name!r} is neither a region nor {THANOS!r} "
+                              f"(regions: {', '.join(sorted(r.name for r in estate.regions))})")
     out = []
     shared = [r for r in regions if config.thanos and r.feeds_global]
     if shared:

@@ -112,6 +112,8 @@ USAGE = {
     "an endpoint override without a URL": (["--endpoint", "north"], "NAME=URL"),
     "a URL with credentials in it": (["--endpoint", "north=http://user:secret@127.0.0.1:1"], "holds credentials"),
     "an unknown canary stage": (["--canary", "stage-9"], "unknown canary stage"),
+    "an endpoint override for a region that does not exist": (["--endpoint", "nrth=http://127.0.0.1:1"],
+                                                              "'nrth' is neither a region nor 'thanos'"),
 }
 
 
