@@ -101,6 +101,12 @@ def check_collector(estate, col: LogCollector, c) -> None:
     twins = [o for o in estate.of_type(LogCollector) if o.region == col.region]
     if len(twins) > 1 and twins[-1] is col:
         c.fail(col, what, f"defined twice (also at {c.site(twins[0])})")
+    for other in estate.of_type(LogCollector):
+        if other is not col and other.storage_region == col.storage_region and col.region.startswith(f"{other.region}-"):
+            # Elasticsearch refuses two templates of one priority whose patterns overlap:
+            # app-logs-us-* would also match app-logs-us-east-2026.11.26.
+            c.fail(col, what, f"its index patterns would overlap region {other.region}'s in the Elasticsearch of "
+                              f"{col.storage_region} ({other.region}-* matches {col.region}-*)")
 
 
 def check_alert(estate, alert: LogAlert, c) -> None:
