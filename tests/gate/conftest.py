@@ -26,11 +26,7 @@ class _Running:
     for iterating on the tests without rebuilding the history each run."""
 
     def __init__(self, url: str):
-        from obsgen.localprom import LocalPrometheus
-
         self.url = url
-        self._query = LocalPrometheus.query
-        self.port = int(url.rsplit(":", 1)[1])
 
     def query(self, expr: str, at: float):
         import requests
