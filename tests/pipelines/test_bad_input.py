@@ -66,7 +66,7 @@ CASES = [
      ["log collector gamma", "region delta hosts no Elasticsearch"]),
     ("two regions whose index patterns overlap in one Elasticsearch",
      I + "from rules.regions import logs\nR = logs('alpha-west')\nX = LogCollector(region='alpha-west', replicas=1, buffer_size='100MB', flush_interval='10s', elasticsearch_region='alpha')\n",
-     3, ["log collector alpha-west", "would overlap region alpha's", "alpha-* matches alpha-west-*"]),
+     4, ["log collector alpha-west", "would overlap region alpha's", "alpha-* matches alpha-west-*"]),
     ("a collector defined twice", collector(region="alpha"), 2, ["log collector alpha", "defined twice"]),
     ("audit logs kept shorter than the audit retention", index(audit=True, retention="2y"), 2,
      ["log index audit_logs", "retention 2y in region alpha is shorter than its audit retention 7y"]),
