@@ -7,29 +7,7 @@ from pathlib import Path
 import click
 
 from obsgen import names
-from obsgen.errors import DefinitionError
-
-EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
-
-
-def _load(root: Path):
-    from obsgen.load import load_estate
-
-    try:
-        return load_estate(root)
-    except DefinitionError as exc:
-        click.echo(f"error: {exc.one_line()}", err=True)
-        sys.exit(EXIT_USAGE)
-
-
-root_option = click.option(
-    "--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-    show_default=True, help="Estate root holding rules/, dashboards/ and pipelines/.",
-)
-out_option = click.option(
-    "--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-    help="Generated tree (default: ROOT/generated).",
-)
+from obsgen.cli_common import EXIT_FAIL, EXIT_OK, EXIT_USAGE, load_or_exit, out_option, root_option
 
 
 @click.group()
@@ -46,7 +24,7 @@ def build(root: Path, out: Path | None, check: bool):
     from obsgen.build import render_tree
     from obsgen.writer import diff, write_tree
 
-    estate = _load(root)
+    estate = load_or_exit(root)
     tree = render_tree(estate)
     out = out or root / names.GENERATED
     if check:
@@ -93,8 +71,18 @@ def test_cmd(root: Path, out: Path | None):
     click.echo(f"{len(rules)} rule files checked, {len(tests)} unit-test files run")
     click.echo(f"{len(am_configs)} Alertmanager configs checked, {len(am_tests)} route-test files run")
     sys.exit(EXIT_OK if ok else EXIT_FAIL)
-from obsgen.gate import cli as _gate_cli; main.add_command(_gate_cli.gate); main.add_command(_gate_cli.status)  # noqa: E402
-from obsgen.apply.cli import apply as _apply; main.add_command(_apply)  # noqa: E402
-from obsgen.demo.cli import demo as _demo; main.add_command(_demo)  # noqa: E402
+
+
+def _register_commands() -> None:
+    from obsgen.apply.cli import apply
+    from obsgen.demo.cli import demo
+    from obsgen.gate.cli import gate, status
+
+    for command in (gate, status, demo, apply):
+        main.add_command(command)
+
+
+_register_commands()
+
 if __name__ == "__main__":
     main()

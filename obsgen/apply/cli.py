@@ -32,7 +32,7 @@ def apply(target, region, url, dry_run, credentials_file, root, out):
     if not region_dir.is_dir():
         _usage(f"no generated files for region {region!r} under {region_dir.parent}; run `obsgen build`")
     if url is None:
-        from obsgen.cli import _load
+        from obsgen.cli_common import load_or_exit as _load
 
         estate = _load(root)
         if region not in {r.name for r in estate.regions}:

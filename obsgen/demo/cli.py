@@ -29,7 +29,7 @@ def demo(root: Path, generated: Path | None, days: int, html_path: Path | None, 
 
     Exits with the gate's status: one region has eaten its error budget, so the demo's gate
     fails (exit 1) on purpose."""
-    from obsgen.cli import _load
+    from obsgen.cli_common import load_or_exit as _load
     from obsgen.demo import run
     from obsgen.gate.report import html, terminal
     from obsgen.localprom import prometheus_available

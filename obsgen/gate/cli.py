@@ -40,7 +40,7 @@ def parse_at(text: str | None, now: float) -> float:
 
 
 def _options(fn):
-    from obsgen.cli import root_option
+    from obsgen.cli_common import root_option
 
     decorators = [
         root_option,
@@ -89,7 +89,7 @@ def status(**options):
 
 def run(mode: str, *, root, regions, services, slos, at_text, config_path, endpoint_urls, thanos, timeout,
         retries, as_json, junit_path, markdown_path, html_path, verbose, canary_stage):
-    from obsgen.cli import _load
+    from obsgen.cli_common import load_or_exit as _load
     from obsgen.gate import config as gate_config
     from obsgen.gate.evaluate import Selection, SelectionError
 
