@@ -65,40 +65,9 @@ def evaluate(estate, plan: list[tuple[Endpoint, tuple]], at: float, *, selection
     region_names = {r.name for r in regions}
     plan = [(ep, tuple(r for r in served if r.name in region_names)) for ep, served in plan]
     plan = [(ep, served) for ep, served in plan if served]
-    progress = progress or (lambda endpoint, state, count: None)
-    requests: list[RequestLog] = []
-    lock = threading.Lock()
-
-    def record(entry: RequestLog) -> None:
-        with lock:
-            requests.append(entry)
-
-    def _count(name: str) -> int:
-        with lock:
-            return sum(1 for r in requests if r.endpoint == name)
-
-    def read(item):
-        endpoint, served = item
-        progress(endpoint.name, "querying", 0)
-        client = make_client(endpoint, clock=clock, on_request=record)
-        try:
-            facts = collect_mod.collect(client, slos, served, at)
-            progress(endpoint.name, "done", _count(endpoint.name))
-            return endpoint, served, facts, None
-        except QueryError as exc:
-            progress(endpoint.name, f"{exc.outcome}: {exc.message}", _count(endpoint.name))
-            return endpoint, served, None, exc
-        finally:
-            client.close()
-
-    if parallel and len(plan) > 1:
-        with ThreadPoolExecutor(max_workers=min(8, len(plan))) as pool:
-            answers = list(pool.map(read, plan))
-    else:
-        answers = [read(item) for item in plan]
-
+    answers, requests = _read_endpoints(plan, slos, at, make_client, clock, progress, parallel)
     results: list[SLOResult] = []
-    read: dict[tuple[str, str], collect_mod.Facts] = {}
+    read: dict[tuple[str, str], collect_mod.Facts] = {}   # (SLO id, region) -> what was read
     problems: list[EndpointProblem] = []
     for endpoint, served, facts, error in answers:
         if error is not None:
@@ -117,8 +86,45 @@ def evaluate(estate, plan: list[tuple[Endpoint, tuple]], at: float, *, selection
     results += _global(estate, policy, slos, region_names, results, read, at)
     decision, reason = overall(results, problems)
     return Evaluation(mode=mode, at=at, results=tuple(results), canaries=(), decision=decision, reason=reason,
-                      requests=tuple(sorted(requests, key=lambda r: (r.endpoint,))), problems=tuple(problems),
+                      requests=tuple(requests), problems=tuple(problems),
                       regions=tuple(sorted(region_names)), policy=policy.name, wall_seconds=clock() - started)
+
+
+def _read_endpoints(plan, slos, at, make_client, clock, progress, parallel: bool):
+    """Each endpoint read once (in parallel): [(endpoint, regions, facts or None, error or None)],
+    and every request made."""
+    progress = progress or (lambda endpoint, state, count: None)
+    requests: list[RequestLog] = []
+    lock = threading.Lock()
+
+    def record(entry: RequestLog) -> None:
+        with lock:
+            requests.append(entry)
+
+    def count(name: str) -> int:
+        with lock:
+            return sum(1 for r in requests if r.endpoint == name)
+
+    def one(item):
+        endpoint, served = item
+        progress(endpoint.name, "querying", 0)
+        client = make_client(endpoint, clock=clock, on_request=record)
+        try:
+            facts = collect_mod.collect(client, slos, served, at)
+            progress(endpoint.name, "done", count(endpoint.name))
+            return endpoint, served, facts, None
+        except QueryError as exc:
+            progress(endpoint.name, f"{exc.outcome}: {exc.message}", count(endpoint.name))
+            return endpoint, served, None, exc
+        finally:
+            client.close()
+
+    if parallel and len(plan) > 1:
+        with ThreadPoolExecutor(max_workers=min(8, len(plan))) as pool:
+            answers = list(pool.map(one, plan))
+    else:
+        answers = [one(item) for item in plan]
+    return answers, sorted(requests, key=lambda r: r.endpoint)
 
 
 def _global(estate, policy, slos, chosen: set[str], results: list[SLOResult], read, at: float) -> list[SLOResult]:
