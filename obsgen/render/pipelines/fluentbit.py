@@ -34,7 +34,7 @@ def render(estate: Estate, region: Region) -> dict[str, dict]:
         out["storage.total_limit_size"] = share
     return {names.FLUENT_BIT_FILE: {
         "service": _service(col),
-        "pipeline": {"inputs": [_input(col, region, estate)], "outputs": outputs},
+        "pipeline": {"inputs": [_input(col, region)], "outputs": outputs},
     }}
 
 
@@ -49,7 +49,7 @@ def _service(col: LogCollector) -> dict:
     }
 
 
-def _input(col: LogCollector, region: Region, estate: Estate) -> dict:
+def _input(col: LogCollector, region: Region) -> dict:
     processors = [_content("upsert", names.LOG_RECORD_REGION, region.name)]
     if col.anonymize:
         processors += [_salt(col)] + [_content("hash", key) for key in col.anonymize]
