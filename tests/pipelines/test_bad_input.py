@@ -62,6 +62,8 @@ CASES = [
      ["log collector delta", "keeps local_storage", "routed to Elasticsearch in alpha"]),
     ("a PII field left in the clear where cross_border is RESTRICTED", collector(anonymize=("user_email",)), 2,
      ["log collector beta", "PII field 'ip_address' is not anonymized", "RESTRICTED"]),
+    ("another region's logs routed into an isolated region", collector(region="delta", anonymize=(), elasticsearch_region="gamma"), 2,
+     ["log collector delta", "region gamma is isolated: it stores no other region's logs"]),
     ("logs routed to a region that hosts no Elasticsearch", collector(region="gamma", anonymize=(), elasticsearch_region="delta"), 2,
      ["log collector gamma", "region delta hosts no Elasticsearch"]),
     ("two regions whose index patterns overlap in one Elasticsearch",

@@ -93,6 +93,9 @@ def check_collector(estate, col: LogCollector, c) -> None:
     if storage.name != region.name and plan.must_stay_in_region(region, col):
         why = "is isolated" if region.isolated else "keeps local_storage"
         c.fail(col, what, f"region {region.name} {why}, but its logs are routed to Elasticsearch in {storage.name}")
+    if storage.name != region.name and storage.isolated:
+        # Seed 7.2: global_to_china prohibited, as well as china_to_global.
+        c.fail(col, what, f"region {storage.name} is isolated: it stores no other region's logs")
     if plan.must_anonymize(region):
         for pii in plan.pii_fields(estate):
             if pii not in col.anonymize:
