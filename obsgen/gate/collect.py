@@ -9,11 +9,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from obsgen import duration, names
+from obsgen import names
 from obsgen.gate import queries
 from obsgen.gate.http import Client
 from obsgen.gate.result import NO_SOURCE, RAW, RECORDED, FiringAlert
-from obsgen.gate.windows import alert_windows, burn_windows
+from obsgen.gate.windows import alert_windows, burn_windows, seconds
 from obsgen.model import applies
 
 Key = tuple[str, str]   # (SLO id, region)
@@ -61,7 +61,7 @@ def collect(client: Client, slos, regions, at: float) -> dict[Key, Facts]:
     index = _Index(wanted.values())
     in_scope = sorted({s.id: s for s in wanted.values()}.values(), key=lambda s: s.id)
 
-    windows = sorted({w for s in in_scope for w in windows_of(s)}, key=duration.seconds)
+    windows = sorted({w for s in in_scope for w in windows_of(s)}, key=seconds)
     parts = {}
     for w in windows:
         parts[names.errors_count(w)], parts[names.requests_count(w)] = (w, 0), (w, 1)
@@ -91,7 +91,7 @@ def collect(client: Client, slos, regions, at: float) -> dict[Key, Facts]:
 
 def windows_of(slo) -> tuple[str, ...]:
     """Every window the gate reads for an SLO: its alert windows and its period."""
-    return tuple(sorted({*alert_windows(slo), slo.period}, key=duration.seconds))
+    return tuple(sorted({*alert_windows(slo), slo.period}, key=seconds))
 
 
 def _uncovered(client, wanted, facts, index, windows, regions, at) -> None:
@@ -109,9 +109,9 @@ def _uncovered(client, wanted, facts, index, windows, regions, at) -> None:
         if key in facts:
             covered.add((key, sample.labels.get(queries.TAG_WINDOW, "")))
     for key, f in facts.items():
-        base = duration.seconds(bases[key[1]])
+        base = seconds(bases[key[1]])
         for window in list(f.counts):
-            if f.counts[window][2] == RECORDED and duration.seconds(window) > base and (key, window) not in covered:
+            if f.counts[window][2] == RECORDED and seconds(window) > base and (key, window) not in covered:
                 del f.counts[window]
                 f.uncovered.append(window)
 
@@ -121,8 +121,8 @@ def _fallback(client, wanted, facts, at, by_region: bool, only_region: str | Non
     query per window. The periods go first: an SLO whose raw counters hold nothing over its
     period is not asked again for shorter windows."""
     by = (names.REGION,) if by_region else ()
-    periods = sorted({s.period for s in wanted.values()}, key=duration.seconds)
-    others = sorted({w for s in wanted.values() for w in windows_of(s)} - set(periods), key=duration.seconds)
+    periods = sorted({s.period for s in wanted.values()}, key=seconds)
+    others = sorted({w for s in wanted.values() for w in windows_of(s)} - set(periods), key=seconds)
     silent: set[str] = set()
     for window in [*periods, *others]:
         missing = {slo.id: slo for key, slo in wanted.items()

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from obsgen import duration, names
+from obsgen import names
 from obsgen.gate.collect import Facts
 from obsgen.gate.result import (CANNOT_EVALUATE, FAIL, NO_SOURCE, PASS, RAW, WARN, BurnRate,
                                 SLOResult, worst)
-from obsgen.gate.windows import burn_windows
+from obsgen.gate.windows import burn_windows, seconds
 from obsgen.model.release import ReleasePolicy
 
 
@@ -19,7 +19,7 @@ def slo_result(policy: ReleasePolicy, slo, region: str, facts: Facts, at: float,
                objective: float | None = None) -> SLOResult:
     objective = slo.objective_in(region) if objective is None else objective
     budget = round(1 - objective / 100, 12)
-    period_seconds = duration.seconds(slo.period)
+    period_seconds = seconds(slo.period)
     budget_minutes = budget * period_seconds / 60
     errors, requests = facts.errors, facts.requests
     error_ratio = errors / requests if errors is not None and requests else None
@@ -96,7 +96,7 @@ def _burn_rates(slo, facts: Facts, budget: float) -> tuple[BurnRate, ...]:
         for w in (bw.long, bw.short):
             tiers.setdefault(w, bw.tier)
     out = []
-    for window in sorted(tiers, key=duration.seconds):
+    for window in sorted(tiers, key=seconds):
         ratio, source = facts.ratios.get(window, (None, NO_SOURCE))
         out.append(BurnRate(window=window, error_ratio=ratio, rate=None if ratio is None else ratio / budget,
                             source=source, tier=tiers[window]))
@@ -104,7 +104,7 @@ def _burn_rates(slo, facts: Facts, budget: float) -> tuple[BurnRate, ...]:
 
 
 def _source_note(facts: Facts) -> str:
-    raw = sorted((w for w, (_, src) in facts.ratios.items() if src == RAW), key=duration.seconds)
+    raw = sorted((w for w, (_, src) in facts.ratios.items() if src == RAW), key=seconds)
     if facts.period_source == RAW:
         raw = ["the period", *raw]
     if not raw:

@@ -130,11 +130,13 @@ def _read_endpoints(plan, slos, at, make_client, clock, progress, parallel: bool
 def _global(estate, policy, slos, chosen: set[str], results: list[SLOResult], read, at: float) -> list[SLOResult]:
     """The global figure of each SLO over two or more feeding regions, when all were evaluated."""
     out = []
+    by_key = {(r.slo_id, r.region): r for r in results}
     for slo in slos:
         feeding = [r.name for r in estate.global_regions if applies(slo, r)]
         if len(feeding) < 2 or not set(feeding) <= chosen:
             continue
-        regional = [(r, read.get((slo.id, r.region))) for r in results if r.slo_id == slo.id and r.region in feeding]
+        regional = [(by_key[(slo.id, name)], read.get((slo.id, name))) for name in feeding
+                    if (slo.id, name) in by_key]
         out.append(global_result(policy, slo, regional, at))
     return out
 

@@ -1,6 +1,8 @@
 """Which burn-rate windows the gate reads for an SLO: those of its alert policy."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 from obsgen import duration
 from obsgen.model import BurnWindow
 
@@ -15,14 +17,30 @@ _WORKBOOK = (
 
 
 def burn_windows(slo) -> tuple[BurnWindow, ...]:
-    """The SLO's alert policy as the SLO engine applies it (factors scaled to its period)."""
+    """The SLO's alert policy as the SLO engine applies it (factors scaled to its period).
+    Memoized per SLO object: the gate asks for every SLO, region and window."""
+    cached = _CACHE.get(id(slo))
+    if cached is not None and cached[0] is slo:
+        return cached[1]
     scaled = getattr(slo, "burn_windows", None)   # obsgen/policy/burn_rates.py via the model
     if scaled is not None:
-        return tuple(scaled)
-    return tuple(slo.alerting) if slo.alerting is not None else _WORKBOOK
+        found = tuple(scaled)
+    else:
+        found = tuple(slo.alerting) if slo.alerting is not None else _WORKBOOK
+    _CACHE[id(slo)] = (slo, found)
+    return found
+
+
+_CACHE: dict[int, tuple[object, tuple[BurnWindow, ...]]] = {}   # id -> (the SLO, kept alive, its windows)
+
+
+@lru_cache(maxsize=None)
+def seconds(window: str) -> float:
+    """duration.seconds, memoized: windows are few and sorted often."""
+    return duration.seconds(window)
 
 
 def alert_windows(slo) -> tuple[str, ...]:
     """Every long and short window of the SLO's policy, shortest first."""
     found = {w for bw in burn_windows(slo) for w in (bw.long, bw.short)}
-    return tuple(sorted(found, key=duration.seconds))
+    return tuple(sorted(found, key=seconds))
