@@ -1,0 +1,60 @@
+"""Few queries: with the recorded series covering every window, each endpoint answers for every
+SLO in two requests, however many SLOs there are; each window they do not cover costs one more."""
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+
+import pytest
+
+from obsgen import names
+from obsgen.gate import config as gate_config
+from obsgen.gate.collect import windows_of
+from obsgen.gate.evaluate import evaluate
+from obsgen.gate.http import Sample
+from tests.gate import synthetic
+
+SLOS = tuple(replace(synthetic.SLOS[0], service=f"svc{i:03d}") for i in range(100))
+
+
+class RecordingPrometheus:
+    """Answers as a Prometheus whose recorded series cover every window but `uncovered`."""
+
+    calls: list[str] = []
+    uncovered: tuple[str, ...] = ()
+
+    def __init__(self, endpoint, clock, on_request):
+        self.endpoint = endpoint
+
+    def query(self, expr, at):
+        RecordingPrometheus.calls.append(expr)
+        region = self.endpoint.region
+        out = []
+        for slo in SLOS:
+            ident = {names.SLO: slo.name, names.SERVICE: slo.service, names.REGION: region}
+            for w in windows_of(slo):
+                if expr.startswith("{__name__"):
+                    out.append(Sample({**ident, "__name__": names.errors_count(w)}, 1.0))
+                    out.append(Sample({**ident, "__name__": names.requests_count(w)}, 1000.0))
+                elif "present_over_time" in expr and w not in self.uncovered:
+                    out.append(Sample({**ident, "obsgen_gate_window": w}, 1.0))
+        return out
+
+    def close(self):
+        pass
+
+
+@pytest.mark.parametrize("uncovered, per_endpoint", [((), 2), (("3d",), 3), (("1d", "3d"), 4)],
+                         ids=["all windows recorded: two requests", "one young window: one more",
+                              "two young windows: two more"])
+def test_requests_per_endpoint_do_not_grow_with_slos(uncovered, per_endpoint):
+    estate = synthetic.estate(slos=SLOS)
+    config = gate_config.GateConfig(endpoints={r.name: {"url": "http://gate.invalid"} for r in estate.regions})
+    plan = gate_config.plan(estate, estate.regions, config)
+    RecordingPrometheus.calls = []
+    RecordingPrometheus.uncovered = uncovered
+    started = time.process_time()
+    evaluation = evaluate(estate, plan, 0.0, clock=time.monotonic, make_client=RecordingPrometheus, parallel=False)
+    assert len(RecordingPrometheus.calls) == per_endpoint * len(plan)
+    assert len(evaluation.results) == 100 * 3 + 100          # three regions, and globally
+    assert time.process_time() - started < 5
