@@ -144,3 +144,21 @@ def test_at_defaults_to_now():
     from obsgen.gate.cli import parse_at
 
     assert parse_at(None, now=123.5) == 123.5
+
+
+def test_a_real_prometheus_without_the_series_then_stopped(root, tmp_path):
+    """Running but empty: no data. Stopped: unreachable. Both exit 3, neither ever 0."""
+    from obsgen.localprom import LocalPrometheus, prometheus_available
+
+    if not prometheus_available():
+        pytest.skip("prometheus not installed")
+    prom = LocalPrometheus(tmp_path / "empty")
+    prom.start()
+    url = prom.url
+    try:
+        result, doc = gate(root, url)
+        assert result.exit_code == EXIT_CANNOT_EVALUATE and "no data" in doc["reason"]
+    finally:
+        prom.stop()
+    result, doc = gate(root, url)
+    assert result.exit_code == EXIT_CANNOT_EVALUATE and "unreachable" in doc["reason"]
