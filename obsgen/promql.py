@@ -1,6 +1,8 @@
 """PromQL checks and rewrites on the parsed tree, never on template strings."""
 from __future__ import annotations
 
+import re
+
 import promql_parser as pp
 
 
@@ -13,7 +15,36 @@ def parse(expr: str):
 
 def check(expr: str) -> str:
     """The expression in canonical form, or ValueError."""
-    return str(parse(expr))
+    return unparse(parse(expr))
+
+
+def unparse(tree) -> str:
+    """PromQL text of a parsed tree. The parser's own printer writes string values raw (a
+    regex `0\\.5` comes out as "0\.5", which Prometheus rejects), so every string is swapped
+    for a placeholder before printing and written back properly quoted after."""
+    literals: dict[str, str] = {}
+
+    def token(value: str) -> str:
+        key = f"obsgen_literal_{len(literals)}"
+        literals[key] = quote(value)
+        return key
+
+    def visit(node):
+        if isinstance(node, pp.StringLiteral):
+            return pp.parse(f'"{token(node.val)}"')
+        if isinstance(node, pp.VectorSelector):
+            matchers = [f"{m.name}{_OPS[str(m.op)]}\"{token(m.value)}\"" for m in node.matchers.matchers]
+            text = selector(node.name or "", matchers)
+            if node.offset is not None:
+                text += " offset " + pp.display_duration(node.offset)
+            return pp.parse(text)
+        return None
+
+    # The printer spells a bare selector `x{}`; strings are placeholders here, so this is safe.
+    text = re.sub(r"([a-zA-Z0-9_:])\{\}", r"\1", str(pp.transform(tree, pre_visit=visit)))
+    for key, literal in literals.items():
+        text = text.replace(f'"{key}"', literal)
+    return text
 
 
 def is_selector(expr: str) -> bool:
@@ -41,13 +72,23 @@ def with_matcher(expr: str, matcher: str) -> str:
 
     def visit(node):
         if isinstance(node, pp.VectorSelector):
-            text = selector(node.name or "", [str(m) for m in node.matchers.matchers] + [matcher])
-            if node.offset is not None:
-                text += " offset " + pp.display_duration(node.offset)
-            return pp.parse(text)
+            extra = pp.parse(f"x{{{matcher}}}").matchers.matchers[0]
+            return _with_extra(node, extra)
         return None
 
-    return str(pp.transform(parse(expr), pre_visit=visit))
+    return unparse(pp.transform(parse(expr), pre_visit=visit))
+
+
+def _with_extra(node, extra):
+    """The selector `node` with one more matcher, keeping its offset."""
+    matchers = [f"{m.name}{_OPS[str(m.op)]}{quote(m.value)}" for m in [*node.matchers.matchers, extra]]
+    text = selector(node.name or "", matchers)
+    if node.offset is not None:
+        text += " offset " + pp.display_duration(node.offset)
+    return pp.parse(text)
+
+
+_OPS = {"MatchOp.Equal": "=", "MatchOp.NotEqual": "!=", "MatchOp.Re": "=~", "MatchOp.NotRe": "!~"}
 
 
 def quote(value: str) -> str:
@@ -57,6 +98,4 @@ def quote(value: str) -> str:
 
 def regex_alternatives(values) -> str:
     """An anchored-by-Prometheus regex matching exactly these literal values."""
-    import re
-
     return "|".join(re.escape(v).replace("\\-", "-") for v in sorted(values))
