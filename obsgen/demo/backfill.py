@@ -7,8 +7,8 @@ evaluation instants on a grid aligned to the end of the history:
 
 - level 0 (rules reading raw counters, e.g. the 1-minute deltas) every evaluation interval,
   so consecutive deltas tile time exactly, as on the live server;
-- higher levels every `coarse` seconds: a divisor of every offset the rules use, so an offset
-  sum still lands on its source's samples and tiles its window exactly.
+- higher levels every `coarse` seconds: a divisor of every offset applied to their series, so
+  an offset sum still lands on its source's samples and tiles its window exactly.
 
 The end of the history is on every level's grid, so the gate reads samples recorded at the
 very instant it evaluates.
@@ -27,18 +27,21 @@ from obsgen.localprom import TWO_HOURS, LocalPrometheus
 
 MAX_POINTS = 11_000          # Prometheus refuses longer range queries per series
 MAX_COARSE = 300             # stays within the 5-minute lookback of an instant query
-_OFFSET = re.compile(r"\boffset\s+(-?[0-9a-z]+)")
+_OFFSET = re.compile(r"([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{[^}]*\})?\s+offset\s+(-?[0-9a-z]+)")
 
 
 def coarse_step(levels: list[dict], interval: int) -> int:
-    """The step for levels above 0: divides every offset used, at most MAX_COARSE, a multiple
-    of the evaluation interval (else the interval itself)."""
+    """The step for levels above 0: divides every offset applied to a series they record, at
+    most MAX_COARSE, a multiple of the evaluation interval (else the interval itself). Offsets
+    applied to level 0's series need nothing: those are recorded at every interval."""
+    above = {rule["record"] for level in levels[1:] for group in level["groups"] for rule in group["rules"]}
     step = MAX_COARSE
     for level in levels:
         for group in level["groups"]:
             for rule in group["rules"]:
-                for text in _OFFSET.findall(rule["expr"]):
-                    step = math.gcd(step, int(duration.seconds(text.lstrip("-"))))
+                for name, text in _OFFSET.findall(rule["expr"]):
+                    if name in above:
+                        step = math.gcd(step, int(duration.seconds(text.lstrip("-"))))
     return step if step % interval == 0 else interval
 
 

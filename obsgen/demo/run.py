@@ -6,6 +6,7 @@ then gets one endpoint per region, as from the region table.
 """
 from __future__ import annotations
 
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -112,12 +113,17 @@ def gate(estate, regions: list[Region], at: float, say_err: Callable[[str], None
     except ImportError:
         return evaluation, None
     stage = policy_of(estate).canary.stages[CANARY_STAGE].name
-    canary = evaluate_canary(estate, plan, at, stage, clock=time.monotonic, progress=progress)
+    canary = evaluate_canary(estate, plan, at, stage, clock=time.monotonic)
     return evaluation, canary
 
 
 def say_to(stream) -> Callable[[str], None]:
+    """One whole line per call, safe from several threads (the gate queries regions in parallel)."""
+    lock = threading.Lock()
+
     def say(line: str) -> None:
-        print(line, file=stream, flush=True)
+        with lock:
+            stream.write(line + "\n")
+            stream.flush()
     return say
 

@@ -19,15 +19,20 @@ from tests.demo.test_history import bad_ratio
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def level(*exprs):
-    return {"groups": [{"name": "g", "rules": [{"record": f"r{i}", "expr": e} for i, e in enumerate(exprs)]}]}
+def level(name, *exprs):
+    return {"groups": [{"name": "g", "rules": [{"record": f"{name}{i}", "expr": e} for i, e in enumerate(exprs)]}]}
 
 
+BASE = level("base", "sum(x_total - x_total offset 1m)")
 STEPS = {
-    "offsets of 5m and 1h: every 5 minutes": ([level("a offset 5m + a offset 1h")], 60, 300),
-    "an offset of 90s: every 30s is no multiple of the interval, so every interval": ([level("a offset 90s")], 60, 60),
-    "no offsets: every 5 minutes, the most an instant query's lookback allows": ([level("sum_over_time(a[4m30s])")], 60, 300),
-    "offsets of 1d: still every 5 minutes": ([level("a offset 1d")], 60, 300),
+    "offsets of 5m and 1h on recorded windows: every 5 minutes":
+        ([BASE, level("w", "base0 + base0 offset 1m"), level("v", 'w0{a="b"} offset 5m + w0 offset 1h')], 60, 300),
+    "an offset of 90s: every 30s is no multiple of the interval, so every interval":
+        ([BASE, level("w", "base0"), level("v", "w0 offset 90s")], 60, 60),
+    "no offsets: every 5 minutes, the most an instant query's lookback allows":
+        ([BASE, level("w", "sum_over_time(base0[4m30s])")], 60, 300),
+    "offsets of 1m on the level-0 deltas do not count: those are recorded every minute":
+        ([BASE, level("w", "base0 + base0 offset 1m + base0 offset 2m"), level("v", "w0 offset 1d")], 60, 300),
 }
 
 
