@@ -23,7 +23,7 @@ th{background:#f6f8fa} td.num{text-align:right;white-space:nowrap;font-variant-n
 .decision{font-weight:600;padding:1px 6px;border-radius:4px;color:#fff;white-space:nowrap}
 .pass{background:#1a7f37} .warn{background:#9a6700} .fail{background:#cf222e} .cannot-evaluate{background:#8250df}
 .banner{padding:12px 16px;border-radius:6px;color:#fff;margin-bottom:16px}
-.charts{display:flex;flex-wrap:wrap;gap:16px} .chart{border:1px solid #d0d7de;border-radius:6px;padding:8px}
+.charts{display:flex;flex-wrap:wrap;gap:16px} .chart{border:1px solid #d0d7de;border-radius:6px;padding:8px;width:480px}
 .chart h3{font-size:13px;margin:0 0 4px} .muted{color:#656d76}
 """.strip()
 
