@@ -34,10 +34,9 @@ def number(value: float) -> str:
     return repr(int(value)) if float(value).is_integer() else repr(float(value))
 
 
-def window_sum(series: str, step: windows.Step, base: str) -> str:
-    if step.ranged:
-        half = duration.seconds(base) / 2
-        return f"sum_over_time({series}[{windows.spell(step.seconds - half)}])"
+def window_sum(series: str, step: windows.Step) -> str:
+    """The source window's samples at offsets 0, w, 2w, ...; a missing one (the first days
+    after deployment) counts 0, so the window holds what history there is."""
     width = duration.seconds(step.source)
     terms = [series] + [
         f"({series} offset {windows.spell(k * width)} or {series} * 0)" for k in range(1, step.terms)
@@ -65,7 +64,7 @@ def rules(slo: SLO, region: Region) -> list[dict]:
     record(names.requests_count(base.window), total)
     for step in plan[1:]:
         for name in (names.errors_count, names.requests_count):
-            record(name(step.window), window_sum(own(slo, name(step.source)), step, base.window))
+            record(name(step.window), window_sum(own(slo, name(step.source)), step))
     budget = slo.error_budget_in(region.name)
     for step in plan[1:]:
         w = step.window

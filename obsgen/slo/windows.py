@@ -2,16 +2,17 @@
 
 The base window is the region's evaluation interval E: its counts come from the raw counters
 (obsgen/slo/counts.py `deltas`), recorded every E, so consecutive base samples tile time
-exactly. Every longer window W is then one of:
+exactly. Every longer window W is an offset sum of n samples of a shorter recorded window
+w = W/n: w at t, t-w, ..., t-(n-1)w. Each recorded window is a sum over its own exact tiles,
+so the offsets tile W exactly too.
 
-- a range sum of base samples: sum_over_time(base[W - E/2]) holds exactly the W/E samples
-  recorded at t, t-E, ..., t-W+E (the half interval keeps the left edge off a sample, so the
-  sum does not depend on whether a Prometheus version closes the range on the left);
-- an offset sum of n samples of a shorter recorded window w = W/n: w at t, t-w, ..., t-(n-1)w.
-  Recorded windows are sums over their own exact tiles, so the offsets tile W exactly too.
+Offsets, not sum_over_time over a range: an offset picks the latest sample at or before its
+instant, so the tiling holds whatever the phase between the rule that records w and the rule
+that reads it (rules backfilled level by level run at different phases), and whether a
+Prometheus version closes a range on the left (2.x) or not (3.x).
 
-The cheapest choice wins (a range reads W/E samples, an offset sum 2 per term), with 1h and 1d
-always available as rungs, so a 30-day window reads 30 samples, never 43,200.
+The cheapest source wins (fewest terms), with 1h and 1d always available as rungs, so a 30-day
+window reads 20 samples (10 offsets), never 43,200.
 """
 from __future__ import annotations
 
@@ -20,15 +21,13 @@ from dataclasses import dataclass
 from obsgen import duration
 
 RUNGS = ("1h", "1d")          # intermediate windows recorded when a longer window needs them
-OFFSET_TERM_COST = 2          # an offset term reads its sample and the current one (startup zero-fill)
 
 
 @dataclass(frozen=True)
 class Step:
     window: str               # the window recorded by this step, e.g. "30d"
     source: str | None        # the shorter recorded window it sums; None: the raw counters
-    terms: int                # how many samples of the source it adds
-    ranged: bool = False      # sum_over_time over the base window's samples, else offsets
+    terms: int                # how many samples of the source it adds, at offsets 0, w, 2w, ...
 
     @property
     def seconds(self) -> int:
@@ -65,11 +64,7 @@ def plan(windows, base: str) -> tuple[Step, ...]:
             continue
         if s % e:
             raise ValueError(f"window {wanted[s]} is not a multiple of the evaluation interval {base}")
-        best = Step(wanted[s], base, s // e, ranged=True)
-        cost = s // e
-        for w in sorted(built, reverse=True):
-            if w != e and s % w == 0 and OFFSET_TERM_COST * (s // w) < cost:
-                best, cost = Step(wanted[s], built[w].window, s // w), OFFSET_TERM_COST * (s // w)
+        best = min((Step(wanted[s], built[w].window, s // w) for w in built if s % w == 0), key=lambda st: st.terms)
         steps.append(best)
         built[s] = best
     return tuple(steps)

@@ -27,7 +27,6 @@ def test_every_window_is_an_exact_tiling_of_shorter_recorded_windows(wanted, bas
     for step in plan[1:]:
         assert step.source in built, f"{step.window} sums {step.source}, recorded later or never"
         assert step.terms * duration.seconds(step.source) == duration.seconds(step.window)
-        assert not step.ranged or step.source == base, "only the base window's samples do not overlap"
         built[step.window] = step
     assert set(wanted) <= set(built)
 
@@ -39,10 +38,11 @@ def test_no_rule_reads_more_than_a_few_hundred_samples(wanted, base):
         assert step.terms <= 240, step
 
 
-def test_a_ranged_sum_stops_half_an_interval_short_of_the_window():
+def test_windows_read_recorded_samples_at_offsets_never_ranges():
+    """Ranges would count one sample more or less when the reading rule runs at another phase."""
     s, r = slo(), region()
-    rules = {x["record"]: x["expr"] for x in recording.rules(s, r)}
-    assert "[4m30s]" in rules["slo:sli_errors:increase5m"]
+    for rule in recording.rules(s, r)[2:]:
+        assert "[" not in rule["expr"], rule
 
 
 @pytest.mark.parametrize("seconds,text", [(270, "4m30s"), (7.5, "7s500ms"), (86400 * 29, "29d"), (5400, "1h30m")])
