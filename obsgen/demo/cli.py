@@ -50,6 +50,7 @@ def demo(root: Path, generated: Path | None, days: int, html_path: Path | None, 
         regions = run.prepare(estate, generated or root / names.GENERATED, workdir, end, days * 86400, say)
         evaluation, canary = run.gate(estate, regions, end, say)
     except run.DemoError as exc:
+        shutil.rmtree(workdir, ignore_errors=True)
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
     finally:
