@@ -20,10 +20,6 @@ _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
 _ENV_NAME = re.compile(r"^[A-Z_][A-Z0-9_]*$")
 _RESERVED_LABELS = {names.REGION}
 
-# Checks that later layers (dashboards, pipelines, release policy) register for their own kinds:
-# each is called as check(estate, obj, fail) for every object of its type in estate.others.
-EXTRA_CHECKS: dict[type, object] = {}
-
 
 class Checker:
     def __init__(self, estate: Estate, root: Path):
@@ -106,7 +102,6 @@ def _validate(estate: Estate, c: Checker) -> None:
     for region in estate.regions:
         c.current = region
         _region(c, region)
-        _am_region(c, region)  # Alertmanager 0.25's demands on channels
     dupes = [n for n, k in Counter(r.name for r in estate.regions).items() if k > 1]
     if dupes:
         twice = [r for r in estate.regions if r.name == dupes[0]][-1]
@@ -150,11 +145,13 @@ def _validate(estate: Estate, c: Checker) -> None:
         c.current = slo
         _slo(c, slo)
     c.unique(estate.slos, lambda s: s.id, lambda s: f"slo {s.id}")
+    kind_checks = _kind_checks()
     for obj in estate.others:
         c.current = obj
-        for cls, check in EXTRA_CHECKS.items():
+        for cls, check in kind_checks.items():
             if isinstance(obj, cls):
                 check(estate, obj, c)
+    _cross_checks(c, estate)
 
 
 def _metric_name(c, obj, what, name):
@@ -274,7 +271,22 @@ def _slo(c: Checker, s):
         if window.severity not in SEVERITIES:
             c.fail(s, what, f"alerting: unknown severity {window.severity!r}")
     slo_checks.check(c, s)
-from obsgen.gate.policy_check import ReleasePolicy as _Release, check as _check_release; EXTRA_CHECKS[_Release] = _check_release  # noqa: E402
-from obsgen.dashboards.checks import CHECKS as _DASHBOARD_CHECKS; EXTRA_CHECKS.update(_DASHBOARD_CHECKS)  # noqa: E402
-from obsgen.render.alertmanager.checks import region as _am_region  # noqa: E402
-from obsgen.render.pipelines.checks import CHECKS as _LOG_CHECKS; EXTRA_CHECKS.update(_LOG_CHECKS)  # noqa: E402
+
+
+def _kind_checks() -> dict[type, object]:
+    """Checks of the kinds later layers add, each `check(estate, obj, checker)`. Imported here,
+    not at module load, because those layers import the model and the loader themselves."""
+    from obsgen.dashboards.checks import CHECKS as dashboards
+    from obsgen.gate.policy_check import ReleasePolicy, check as release
+    from obsgen.render.pipelines.checks import CHECKS as pipelines
+
+    return {ReleasePolicy: release, **dashboards, **pipelines}
+
+
+def _cross_checks(c: Checker, estate: Estate) -> None:
+    """Checks across kinds, once every object is known to be well formed on its own."""
+    from obsgen.render.alertmanager.checks import region as alertmanager_region
+
+    for region in estate.regions:
+        c.current = region
+        alertmanager_region(c, region)  # Alertmanager 0.25's demands on channels and routes
