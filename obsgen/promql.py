@@ -19,9 +19,10 @@ def check(expr: str) -> str:
 
 
 def unparse(tree) -> str:
-    """PromQL text of a parsed tree. The parser's own printer writes string values raw (a
-    regex `0\\.5` comes out as "0\.5", which Prometheus rejects), so every string is swapped
-    for a placeholder before printing and written back properly quoted after."""
+    """PromQL text of a parsed tree. The parser's own printer writes string values without
+    their escapes (a regex matching a literal dot comes back with a lone backslash, which
+    Prometheus rejects), so every string is swapped for a placeholder before printing and
+    written back properly quoted after."""
     literals: dict[str, str] = {}
 
     def token(value: str) -> str:
