@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import shutil
 import statistics
@@ -207,12 +208,13 @@ def report(args, estate, ours, theirs) -> None:
         f"{len(estate.regions)} regions x {len(estate.slos)} SLOs, windows {', '.join(WINDOWS)} "
         f"(the SLOs' burn-rate alert windows and their {PERIOD} period), one local Prometheus 2.42 per region, "
         f"both tools reading the same instant; medians of {args.repeat} runs on "
-        f"{platform.machine()} with {_cores()} cores. slo-generator "
+        f"{platform.machine()} with {_cores()} cores (load average {os.getloadavg()[0]:.1f} when done: "
+        f"the machine was shared). slo-generator "
         f"{_slo_generator_version()} through its Python `compute()`.",
         "",
         "| | requests | wall time |",
         "|---|---:|---:|",
-        f"| obsgen gate (recorded series, {sorted(ours[0][3])[0] if ours[0][3] else '?'}) | {o_req} | {o_wall:.3f} s |",
+        f"| obsgen gate (figures from: {', '.join(sorted(ours[0][3]))}) | {o_req} | {o_wall:.3f} s |",
         f"| slo-generator (raw counters) | {s_req} | {s_wall:.3f} s |",
         f"| ratio | **{s_req / o_req:.0f}x fewer** | **{s_wall / o_wall:.0f}x less time** |",
         "",
@@ -243,7 +245,6 @@ def report(args, estate, ours, theirs) -> None:
 
 
 def _cores() -> int:
-    import os
     return os.cpu_count() or 0
 
 
