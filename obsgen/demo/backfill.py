@@ -27,6 +27,7 @@ from obsgen.localprom import TWO_HOURS, LocalPrometheus
 
 MAX_POINTS = 11_000          # Prometheus refuses longer range queries per series
 MAX_COARSE = 300             # stays within the 5-minute lookback of an instant query
+_CONSTANT = re.compile(r"vector\(\s*[-+0-9.eE]+\s*\)")
 _OFFSET = re.compile(r"([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{[^}]*\})?\s+offset\s+(-?[0-9a-z]+)")
 
 
@@ -64,18 +65,24 @@ def backfill(prom: LocalPrometheus, levels: list[dict], start: int, end: int, in
     coarse = coarse_step(levels, interval)
     written = 0
     for n, level in enumerate(levels):
-        step = interval if n == 0 else coarse
-        first = end - (end - start) // step * step
-        written += _level(prom, level, first, end, step, workdir / f"level-{n:02d}.om")
+        written += _level(prom, level, start, end, lambda rule: interval if n == 0 and not _constant(rule) else coarse,
+                          workdir / f"level-{n:02d}.om")
     return written
 
 
-def _level(prom: LocalPrometheus, level: dict, start: int, end: int, step: int, path: Path) -> int:
+def _constant(rule: dict) -> bool:
+    """`vector(0.995)`: reads no series, so nothing tiles it; the coarse grid will do."""
+    return _CONSTANT.fullmatch(rule["expr"].strip()) is not None
+
+
+def _level(prom: LocalPrometheus, level: dict, start: int, end: int, step_of, path: Path) -> int:
     families: dict[str, list[str]] = defaultdict(list)
     samples = 0
     for group in level["groups"]:
         for rule in group["rules"]:
-            for metric, values in range_query(prom.url, rule["expr"], start, end, step):
+            step = step_of(rule)
+            first = end - (end - start) // step * step     # `end` is on every rule's grid
+            for metric, values in range_query(prom.url, rule["expr"], first, end, step):
                 labels = {**{k: v for k, v in metric.items() if k != "__name__"}, **rule.get("labels", {})}
                 prefix = rule["record"] + "{" + ",".join(
                     f'{k}="{_escape(str(v))}"' for k, v in sorted(labels.items())) + "} "
