@@ -53,3 +53,8 @@ def test_the_title_is_escaped():
 def test_y_labels_include_the_lowest_point():
     text = burn_down_svg([(0, 1.0), (1, -0.35)], "t")
     assert re.search(r">-35%<", text)
+
+
+def test_y_labels_never_crowd_each_other():
+    text = burn_down_svg([(0, 1.0), (1, -0.03)], "t")
+    assert ">0%<" in text and ">100%<" in text and ">-3%<" not in text

@@ -53,9 +53,13 @@ def _frame() -> str:
 
 
 def _y_ticks(low: float, high: float, y) -> list[str]:
-    values = sorted({low, 0.0, 0.5, 1.0, high})
+    """0% and 100% always; the extremes and 50% where they do not crowd a label already shown."""
+    shown: list[float] = []
+    for v in (0.0, 1.0, low, high, 0.5):
+        if all(abs(y(v) - y(w)) >= 12 for w in shown):
+            shown.append(v)
     out = []
-    for v in values:
+    for v in sorted(shown):
         out.append(f'<text x="{LEFT - 4}" y="{y(v) + 3:.1f}" text-anchor="end" '
                    f'font-size="10">{v * 100:.0f}%</text>')
     return out
