@@ -31,5 +31,6 @@ RELEASE_POLICY = ReleasePolicy(
         warn_p95_vs_baseline=1.3,         # seed 5.3: response_time > baseline * 1.3 -> alert_team
         rollback_error_rate=0.02,         # seed 5.3: rollback_threshold: error_rate > 2%
         min_events=1000,                  # 0.1% is one error in a thousand: fewer cannot show it
+        p95_slos=("api-latency",),        # seed 5.3's p95 ceilings are the API's response time
     ),
 )

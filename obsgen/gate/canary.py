@@ -96,7 +96,7 @@ def _read(client, canary: Canary, stage: CanaryStage, slos, at, by_region: bool,
             counts[key][track] = (errors, total)
     latency = [s for s in slos if isinstance(s.sli, LatencyThreshold)]
     p95: dict = {}
-    if latency and stage.max_p95_seconds is not None:
+    if latency:
         for sample in client.query(p95_query(latency, stage.window, by), at):
             key, track = _where(sample.labels, canary, by_region, only_region)
             if key and track and sample.value == sample.value:   # NaN: no requests
@@ -176,12 +176,12 @@ def _error_checks(canary: Canary, stage: CanaryStage, c_rate: float, b_rate: flo
 
 def _latency_checks(canary: Canary, stage: CanaryStage, base: dict) -> list[CanaryCheck]:
     c95, b95 = base["canary_p95"], base["baseline_p95"]
-    if stage.max_p95_seconds is None:
-        return []
-    checks = [CanaryCheck("p95 latency", c95, stage.max_p95_seconds, None if c95 is None else c95 < stage.max_p95_seconds,
+    checks = []
+    if stage.max_p95_seconds is not None and (canary.p95_slos is None or base["slo_id"] in canary.p95_slos):
+        checks.append(CanaryCheck("p95 latency", c95, stage.max_p95_seconds, None if c95 is None else c95 < stage.max_p95_seconds,
                           "no p95 for the canary" if c95 is None else
                           f"canary p95 {c95 * 1000:.0f}ms {'<' if c95 < stage.max_p95_seconds else '>='} "
-                          f"{stage.max_p95_seconds * 1000:.0f}ms (stage {stage.name})")]
+                          f"{stage.max_p95_seconds * 1000:.0f}ms (stage {stage.name})"))
     if c95 is not None and b95:
         limit = b95 * canary.warn_p95_vs_baseline
         ok = c95 <= limit

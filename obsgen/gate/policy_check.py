@@ -46,6 +46,11 @@ def _canary(c, policy: ReleasePolicy, what: str) -> None:
         c.fail(policy, what, f"canary.rollback_error_rate must be a fraction between 0 and 1, got {canary.rollback_error_rate!r}")
     if not isinstance(canary.min_events, int) or canary.min_events < 1:
         c.fail(policy, what, f"canary.min_events must be a whole number >= 1, got {canary.min_events!r}")
+    if canary.p95_slos is not None:
+        known = {s.id for s in c.estate.slos}
+        for slo_id in canary.p95_slos:
+            if slo_id not in known:
+                c.fail(policy, what, f"canary.p95_slos: unknown SLO {slo_id!r} (known: {', '.join(sorted(known))})")
     if not canary.stages:
         c.fail(policy, what, "canary has no stage")
     seen = set()

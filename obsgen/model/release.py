@@ -52,6 +52,9 @@ class Canary:
     rollback_error_rate: float = 0.02
     # Below this many events in the stage's window on either side, the answer is cannot-evaluate.
     min_events: int = 100
+    # The SLO ids whose p95 the stages' absolute ceiling limits (the seed's "response_time_p95"
+    # is the API's); other latency SLOs are held to their baseline only. None: every latency SLO.
+    p95_slos: tuple[str, ...] | None = None
     site: Site = field(default_factory=caller_site, compare=False, repr=False)
 
     def stage(self, name: str) -> CanaryStage:

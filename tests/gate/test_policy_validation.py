@@ -32,6 +32,7 @@ BAD = {
     "canary and baseline differ": (ReleasePolicy(canary=Canary(canary="x", baseline="x")), "must differ"),
     "the relative halt factor is at least 1": (ReleasePolicy(canary=Canary(max_error_rate_vs_baseline=0.5)), ">= 1"),
     "the canary needs a minimum of events": (ReleasePolicy(canary=Canary(min_events=0)), "min_events"),
+    "the SLOs held to the p95 ceiling exist": (ReleasePolicy(canary=Canary(p95_slos=("api-speed",))), "unknown SLO 'api-speed'"),
 }
 
 
