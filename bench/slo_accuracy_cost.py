@@ -66,7 +66,7 @@ def scenario(end: int, streams: int, days: int) -> Scenario:
     return Scenario(end=end, duration=duration, step=60, streams=tuple(
         stream(METRIC, {"job": JOB, "instance": f"i-{i}"}, rate=20.0, diurnal=Diurnal(peak_to_trough=10.0, peak_hour_utc=14.0),
                error_ratio=0.0005, incidents=incidents, outcome=OutcomeLabel(label="code", ok="200", error="500"),
-               resets=(end - (5 + i) * DAY - (i * 7 % 60) * 60,))
+               resets=(end - (5 + i % 20) * DAY - (i * 7 % 60) * 60,))
         for i in range(streams)))
 
 
