@@ -162,7 +162,8 @@ def bench_rules(args: argparse.Namespace, sc: Scenario, root: Path) -> None:
         starts.append(cost)
     report(f"prometheus start on {len(list(raw.glob('*/meta.json')))} raw blocks", starts)
 
-    for block in (2 * HOUR, rule_block_seconds(60, sc.duration)):
+    for hours in args.rule_block_hours:
+        block = hours * HOUR or rule_block_seconds(60, sc.duration)
         costs = []
         for _ in range(args.repeat):
             prom = LocalPrometheus(fresh(root, "prom-rules"), ready_timeout=600)
@@ -182,6 +183,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--window-hours", type=int, nargs="+", default=[2, 18])
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--rule-block-hours", type=int, nargs="+", default=[2, 0], help="0: largest that fits a query")
     parser.add_argument("--workdir", type=Path, default=None, help="default: a fresh temporary directory")
     args = parser.parse_args()
     if args.workdir:
