@@ -16,6 +16,7 @@ from fractions import Fraction
 
 from obsgen import duration, names
 from obsgen.model import SLO, Region
+from obsgen.policy import burn_rates
 from obsgen.slo import alerts, fixtures, recording, simulate
 from obsgen.slo.simulate import Traffic, steps_of
 from obsgen.slo.windows import spell
@@ -159,6 +160,31 @@ def zero_traffic(slo: SLO, region: Region) -> dict | None:
     }
 
 
+def series_vanish(slo: SLO, region: Region) -> dict | None:
+    """Traffic for 10 steps, then none: the absent alert waits out the lookback and its `for`."""
+    series = input_series(slo, Traffic.of([(10, RATE, 0)]), 0)
+    if series is None:
+        return None
+    for s in series:
+        s["values"] += " _x60"
+    lookback, hold = 5 * 60, duration.seconds(burn_rates.ABSENT_FOR)
+    step = duration.seconds(region.evaluation_interval)
+    quiet = int((10 * step + hold) // step)                       # gone, but not yet for long enough
+    fires = int((10 * step + lookback + hold) // step) + 2         # past the lookback and the for
+    rule = alerts.absent_rule(slo, region)
+    labels = dict(sorted({**{k: v for k, v in recording.identity(slo, region.name).items()}, **rule["labels"]}.items()))
+    return {
+        "name": f"{slo.id} in {region.name}: the absent alert fires once the SLI's series are gone for {burn_rates.ABSENT_FOR}",
+        "interval": region.evaluation_interval,
+        "input_series": series,
+        "alert_rule_test": [
+            {"eval_time": _at(quiet, region), "alertname": names.SLO_ABSENT_ALERT, "exp_alerts": []},
+            {"eval_time": _at(fires, region), "alertname": names.SLO_ABSENT_ALERT,
+             "exp_alerts": [{"exp_labels": labels, "exp_annotations": rule["annotations"]}]},
+        ],
+    }
+
+
 def tests(slo: SLO, region: Region) -> list[dict]:
     found = [
         outage(slo, region),
@@ -168,6 +194,8 @@ def tests(slo: SLO, region: Region) -> list[dict]:
     ]
     if slo.min_events > 1:
         found.append(low_traffic(slo, region))
+    if slo.absent_alert:
+        found.append(series_vanish(slo, region))
     return [t for t in found if t is not None]
 
 

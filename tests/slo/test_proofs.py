@@ -11,7 +11,7 @@ from obsgen.slo import proofs
 from tests.slo.fixtures import LATENCY, SUCCESS, region, slo, write
 
 CASES = [
-    ("an errors/total SLO at 99.5% proves out", slo()),
+    ("an errors/total SLO at 99.5% with an absent alert proves out", slo(absent_alert=True)),
     ("a good/total SLO on two metrics with a low-traffic guard proves out", slo(SUCCESS, 95.0, name="success", min_events=100)),
     ("a latency SLO over 28 days proves out", slo(LATENCY, 95.0, name="latency", period="28d")),
 ]
