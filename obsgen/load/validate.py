@@ -121,26 +121,16 @@ def _validate(estate: Estate, c: Checker) -> None:
         _alert(c, alert)
     c.unique(estate.alerts, lambda a: a.name, lambda a: f"alert {a.name}")
     for rec in estate.recordings:
-        c.current = rec
-        what = f"recording rule {rec.name}"
-        _metric_name(c, rec, what, rec.name)
-        c.text(rec, what, "group", rec.group)
-        c.expr(rec, what, "expr", rec.expr)
-        c.labels(rec, what, rec.labels)
-        c.regions(rec, what, rec.regions)
-    c.unique(estate.recordings, lambda r: (r.name, tuple(sorted(r.labels.items()))), lambda r: f"recording rule {r.name}")
+        _recording(c, rec, f"recording rule {rec.name}")
+        c.regions(rec, f"recording rule {rec.name}", rec.regions)
+    c.unique(estate.recordings, _recording_key, lambda r: f"recording rule {r.name}")
     seen = {}
     for rec in estate.global_recordings:
-        c.current = rec
         what = f"global recording rule {rec.name}"
-        _metric_name(c, rec, what, rec.name)
-        c.text(rec, what, "group", rec.group)
-        c.expr(rec, what, "expr", rec.expr)
-        c.labels(rec, what, rec.labels)
-        key = (rec.name, tuple(sorted(rec.labels.items())))
-        if key in seen:
-            c.fail(rec, what, f"defined twice (also at {c.site(seen[key])})")
-        seen[key] = rec
+        _recording(c, rec, what)
+        if _recording_key(rec) in seen:
+            c.fail(rec, what, f"defined twice (also at {c.site(seen[_recording_key(rec)])})")
+        seen[_recording_key(rec)] = rec
     for slo in estate.slos:
         c.current = slo
         _slo(c, slo)
@@ -152,6 +142,18 @@ def _validate(estate: Estate, c: Checker) -> None:
             if isinstance(obj, cls):
                 check(estate, obj, c)
     _cross_checks(c, estate)
+
+
+def _recording(c: Checker, rec, what: str) -> None:
+    c.current = rec
+    _metric_name(c, rec, what, rec.name)
+    c.text(rec, what, "group", rec.group)
+    c.expr(rec, what, "expr", rec.expr)
+    c.labels(rec, what, rec.labels)
+
+
+def _recording_key(rec) -> tuple:
+    return rec.name, tuple(sorted(rec.labels.items()))
 
 
 def _metric_name(c, obj, what, name):
