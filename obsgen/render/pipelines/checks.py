@@ -164,9 +164,10 @@ def _unknown_labels(estate, expr: str) -> str | None:
     return None
 
 
-def _selectors(expr: str) -> list[str]:
-    """The insides of the `{...}` stream selectors, braces inside strings left alone."""
-    found, quote, escaped, start = [], None, False, None
+def _outside_strings(expr: str):
+    """(index, character) of every character outside a "..." or `...` string, then
+    (len(expr), None) if a string is left open."""
+    quote, escaped = None, False
     for at, ch in enumerate(expr):
         if quote:
             if escaped:
@@ -177,7 +178,17 @@ def _selectors(expr: str) -> list[str]:
                 quote = None
         elif ch in "\"`":
             quote = ch
-        elif ch == "{":
+        else:
+            yield at, ch
+    if quote:
+        yield len(expr), None
+
+
+def _selectors(expr: str) -> list[str]:
+    """The insides of the `{...}` stream selectors, braces inside strings left alone."""
+    found, start = [], None
+    for at, ch in _outside_strings(expr):
+        if ch == "{":
             start = at + 1
         elif ch == "}" and start is not None:
             found.append(expr[start:at])
@@ -190,24 +201,15 @@ def logql_shape(expr: str) -> str | None:
     strings. The full grammar check is Grafana's own parser, run by tests/pipelines."""
     if "{" not in expr:
         return "no stream selector"
-    stack, quote, escaped = [], None, False
-    for ch in expr:
-        if quote:
-            if escaped:
-                escaped = False
-            elif ch == "\\" and quote == '"':
-                escaped = True
-            elif ch == quote:
-                quote = None
-        elif ch in "\"`":
-            quote = ch
-        elif ch in _PAIRS:
+    stack = []
+    for _, ch in _outside_strings(expr):
+        if ch is None:
+            return "unterminated string"
+        if ch in _PAIRS:
             stack.append(_PAIRS[ch])
         elif ch in _PAIRS.values():
             if not stack or stack.pop() != ch:
                 return f"unbalanced {ch!r}"
-    if quote:
-        return "unterminated string"
     if stack:
         return f"missing {stack[-1]!r}"
     return None
