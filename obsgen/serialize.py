@@ -10,7 +10,8 @@ from obsgen import names
 
 # libyaml's emitter when PyYAML was built with it (the wheels are); same bytes, ~10x faster.
 class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):
-    pass
+    def ignore_aliases(self, data):
+        return True  # a shared object is written out again, never as an &anchor other tools may not follow
 
 
 def _str(dumper, value: str):
