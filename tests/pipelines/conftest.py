@@ -26,7 +26,9 @@ def pipeline_tree(estate) -> dict[str, bytes]:
     for region in estate.regions:
         for render in RENDERERS:
             for path, doc in render(estate, region).items():
-                build._put(tree, f"{names.region_dir(region.name)}/{path}", doc)
+                full = f"{names.region_dir(region.name)}/{path}"
+                assert full not in tree, f"two renderers wrote {full}"
+                tree[full] = build.to_bytes(full, doc)
     return dict(sorted(tree.items()))
 
 
