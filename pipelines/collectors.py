@@ -13,8 +13,10 @@ COLLECTORS = (
         region="ap-southeast", replicas=2, buffer_size="500MB",
         flush_interval="10s",  # assumed
         # assumed: the central cluster runs in us_east and eu_west only (6.4); ap-southeast's
-        # residency is PREFERRED, so its logs are stored in us-east.
+        # residency is PREFERRED, so its logs are stored in us-east. Its transfers need consent
+        # (1.3 WITH_CONSENT), which the pipeline cannot see: personal data leaves hashed.
         elasticsearch_region="us-east",
+        anonymize=PII,
     ),
     LogCollector(
         region="cn-east", replicas=1, buffer_size="200MB",

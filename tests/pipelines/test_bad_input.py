@@ -10,14 +10,15 @@ from click.testing import CliRunner
 from obsgen.cli import main
 from tests.foundation.estate_builder import REGIONS, snapshot, write_estate
 
-# alpha: open; beta: cross_border RESTRICTED; gamma: isolated; delta: hosts no Elasticsearch.
+# alpha: open; beta: cross_border RESTRICTED; gamma: isolated; delta: hosts no Elasticsearch;
+# epsilon: transfers WITH_CONSENT.
 TABLE = REGIONS.split("REGIONS = ")[0] + '''\
 def logs(name, **over):
     urls = dict(loki_url=f"https://loki-{name}.example", elasticsearch_url=f"https://es-{name}.example")
     return region(name, **{**urls, **over})
 
 REGIONS = (logs("alpha"), logs("beta", cross_border="RESTRICTED"), logs("gamma", isolated=True),
-           logs("delta", elasticsearch_url=None))
+           logs("delta", elasticsearch_url=None), logs("epsilon", cross_border="WITH_CONSENT"))
 '''
 
 BASE = '''\
@@ -56,6 +57,8 @@ CASES = [
     ("a malformed buffer size", collector(buffer_size="1 gig"), 2, ["log collector beta", "buffer_size"]),
     ("no replicas", collector(replicas=0), 2, ["log collector beta", "replicas"]),
     ("a salt given as a value", collector(salt_env="s3cr3t-salt"), 2, ["log collector beta", "salt_env must name an environment variable"]),
+    ("a consent-only region's logs stored abroad in the clear", collector(region="epsilon", anonymize=(), elasticsearch_region="alpha"), 2,
+     ["log collector epsilon", "is not anonymized", "WITH_CONSENT and its logs are stored in alpha"]),
     ("an isolated region's logs routed out of it", collector(region="gamma", anonymize=(), elasticsearch_region="alpha"), 2,
      ["log collector gamma", "region gamma is isolated", "routed to Elasticsearch in alpha"]),
     ("local-only logs routed out of their region", collector(region="delta", anonymize=(), local_storage=True, elasticsearch_region="alpha"), 2,

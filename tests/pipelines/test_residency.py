@@ -28,8 +28,10 @@ def test_every_output_points_at_an_endpoint_of_the_region_table(estate, fluent_b
 
 
 def test_a_restricted_region_salts_and_hashes_every_pii_field_before_any_output(estate, fluent_bit):
+    """RESTRICTED regions always; WITH_CONSENT regions whose logs are stored in another region."""
     fields = plan.pii_fields(estate)
-    anonymizing = [r for r in estate.regions if plan.must_anonymize(r)]
+    anonymizing = [r for r in estate.regions if plan.must_anonymize(r, plan.collector(estate, r))]
+    assert {r.cross_border for r in anonymizing} == {"RESTRICTED", "WITH_CONSENT"}
     assert anonymizing and fields, "no region must anonymize: this test would prove nothing"
     for region in anonymizing:
         col = plan.collector(estate, region)

@@ -96,11 +96,12 @@ def check_collector(estate, col: LogCollector, c) -> None:
     if storage.name != region.name and storage.isolated:
         # Seed 7.2: global_to_china prohibited, as well as china_to_global.
         c.fail(col, what, f"region {storage.name} is isolated: it stores no other region's logs")
-    if plan.must_anonymize(region):
+    if plan.must_anonymize(region, col):
+        abroad = f" and its logs are stored in {storage.name}" if storage.name != region.name else ""
         for pii in plan.pii_fields(estate):
             if pii not in col.anonymize:
                 c.fail(col, what, f"PII field {pii!r} is not anonymized, and region {region.name}'s "
-                                  f"cross_border is {region.cross_border}")
+                                  f"cross_border is {region.cross_border}{abroad}")
     twins = [o for o in estate.of_type(LogCollector) if o.region == col.region]
     if len(twins) > 1 and twins[-1] is col:
         c.fail(col, what, f"defined twice (also at {c.site(twins[0])})")

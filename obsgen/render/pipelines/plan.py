@@ -10,10 +10,16 @@ from obsgen.model.pipeline import LogAlert, LogCollector, LogIndex
 # leaves the collector (6.4 regional_considerations.eu_west.log_anonymization: hash_with_salt).
 # PROHIBITED regions are isolated instead: their logs never leave the region at all.
 ANONYMIZE_BEFORE_OUTPUT = frozenset({"RESTRICTED"})
+# Transfer allowed only with the user's consent, which a log pipeline cannot see: hash whenever
+# the logs are stored in another region.
+ANONYMIZE_WHEN_STORED_ABROAD = frozenset({"WITH_CONSENT"})
 
 
-def must_anonymize(region: Region) -> bool:
-    return region.cross_border in ANONYMIZE_BEFORE_OUTPUT
+def must_anonymize(region: Region, collector: LogCollector | None = None) -> bool:
+    if region.cross_border in ANONYMIZE_BEFORE_OUTPUT:
+        return True
+    abroad = collector is not None and collector.storage_region != region.name
+    return abroad and region.cross_border in ANONYMIZE_WHEN_STORED_ABROAD
 
 
 def must_stay_in_region(region: Region, collector: LogCollector) -> bool:
