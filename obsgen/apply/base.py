@@ -26,6 +26,7 @@ class Change:
 class Applier(Protocol):
     name: str
     env_prefix: str            # credentials: <prefix>_API_KEY, or <prefix>_USERNAME and <prefix>_PASSWORD
+    auth_scheme: str           # Authorization: <scheme> <api key>
 
     def default_url(self, estate, region) -> str | None: ...
 

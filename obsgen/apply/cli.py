@@ -21,9 +21,10 @@ from obsgen.apply import APPLIERS
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Generated tree (default: ROOT/generated).")
 def apply(target, region, url, dry_run, credentials_file, root, out):
-    """Push the rendered configuration of one region to a live system (e.g. Elasticsearch
-    index templates and ILM policies). Credentials: <PREFIX>_API_KEY, or <PREFIX>_USERNAME and
-    <PREFIX>_PASSWORD, with PREFIX=OBSGEN_ELASTICSEARCH for elasticsearch; never printed."""
+    """Push the rendered configuration of one region to a live system: Elasticsearch index
+    templates and ILM policies, or Grafana dashboards. Credentials: <PREFIX>_API_KEY, or
+    <PREFIX>_USERNAME and <PREFIX>_PASSWORD, with PREFIX=OBSGEN_ELASTICSEARCH or OBSGEN_GRAFANA;
+    never printed."""
     from obsgen.apply import base, credentials
     from obsgen.apply.http import ApplyError, Client
 
@@ -44,7 +45,7 @@ def apply(target, region, url, dry_run, credentials_file, root, out):
         creds = credentials.load(applier.env_prefix, credentials_file)
     except credentials.CredentialsError as exc:
         _usage(str(exc))
-    client = Client(url, creds)
+    client = Client(url, creds, auth_scheme=applier.auth_scheme)
     try:
         changes = applier.plan(region_dir, client)
         if not dry_run:

@@ -20,9 +20,9 @@ class Credentials:
     def secrets(self) -> tuple[str, ...]:
         return tuple(s for s in (self.api_key, self.password) if s)
 
-    def headers(self) -> dict[str, str]:
+    def headers(self, scheme: str = "ApiKey") -> dict[str, str]:
         if self.api_key:
-            return {"Authorization": f"ApiKey {self.api_key}"}
+            return {"Authorization": f"{scheme} {self.api_key}"}
         return {}
 
     def auth(self) -> tuple[str, str] | None:

@@ -13,6 +13,7 @@ POLICY_DIR, TEMPLATE_DIR = "elasticsearch/ilm_policy", "elasticsearch/index_temp
 class ElasticsearchApplier:
     name = "elasticsearch"
     env_prefix = "OBSGEN_ELASTICSEARCH"
+    auth_scheme = "ApiKey"
 
     def default_url(self, estate, region) -> str | None:
         return region.elasticsearch_url

@@ -12,12 +12,13 @@ class ApplyError(RuntimeError):
 
 
 class Client:
-    def __init__(self, base_url: str, credentials: Credentials, timeout: float = 30.0, session=None):
+    def __init__(self, base_url: str, credentials: Credentials, timeout: float = 30.0, session=None,
+                 auth_scheme: str = "ApiKey"):
         self.base_url = base_url.rstrip("/")
         self.credentials = credentials
         self.timeout = timeout
         self.session = session or requests.Session()
-        self.session.headers.update({"Content-Type": "application/json", **credentials.headers()})
+        self.session.headers.update({"Content-Type": "application/json", **credentials.headers(auth_scheme)})
         self.session.auth = credentials.auth()
 
     def get(self, path: str) -> dict | None:
@@ -42,8 +43,10 @@ class Client:
         if response.status_code < 300:
             return
         try:
-            error = response.json().get("error", {})
-            reason = error.get("reason") or error.get("type") if isinstance(error, dict) else str(error)
+            doc = response.json()
+            error = doc.get("error", {})
+            reason = (error.get("reason") or error.get("type")) if isinstance(error, dict) else str(error)
+            reason = reason or doc.get("message")   # Grafana's shape
         except ValueError:
             reason = response.text[:200]
         raise ApplyError(self.scrub(f"{method} {path}: HTTP {response.status_code}: {reason}"))

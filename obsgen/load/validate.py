@@ -171,6 +171,8 @@ def _region(c: Checker, r: Region):
         value = getattr(r, field)
         if not isinstance(value, str) or not _URL.match(value):
             c.fail(r, what, f"{field} is not an http(s) URL: {value!r}")
+    if r.grafana_url is not None and not _URL.match(str(r.grafana_url)):
+        c.fail(r, what, f"grafana_url is not an http(s) URL: {r.grafana_url!r}")
     for field in ("scrape_interval", "evaluation_interval", "retention"):
         c.duration(r, what, field, getattr(r, field))
     if not isinstance(r.isolated, bool):

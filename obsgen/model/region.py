@@ -46,6 +46,7 @@ class Region:
     anonymize_alerts: bool = False  # strip user identifiers from notifications (GDPR)
     loki_url: str | None = None            # the region's Loki (log pipelines); None: it runs none
     elasticsearch_url: str | None = None   # the Elasticsearch cluster hosted in the region; None: none
+    grafana_url: str | None = None         # the region's Grafana, for `obsgen apply grafana`; None: none
     thanos_sidecar: str | None = None  # host:port of the sidecar Thanos Query reads; None: not federated
     site: Site = field(default_factory=caller_site, compare=False, repr=False)
 

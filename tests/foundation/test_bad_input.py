@@ -57,6 +57,7 @@ CASES = [
     ("an unknown time zone", R + "X = region('delta', timezone='Mars/Olympus')\n", 2, ["region delta", "unknown time zone"]),
     ("malformed business hours", R + "X = region('delta', business_hours='9-5')\n", 2, ["region delta", "business_hours"]),
     ("an endpoint that is not a URL", R + "X = region('delta', prometheus_url='prom:9090')\n", 2, ["region delta", "prometheus_url"]),
+    ("a Grafana endpoint that is not a URL", R + "X = region('delta', grafana_url='grafana.internal')\n", 2, ["region delta", "grafana_url"]),
     ("a malformed scrape interval", R + "X = region('delta', scrape_interval='15 s')\n", 2, ["region delta", "scrape_interval"]),
     ("isolation that is not a boolean", R + "X = region('delta', isolated='yes')\n", 2, ["region delta", "True or False"]),
     ("an isolated region federated into the global view", R + "X = region('delta', isolated=True, thanos_sidecar='sidecar-delta:10901')\n", 2, ["region delta", "isolated region cannot have a thanos_sidecar"]),
