@@ -81,8 +81,6 @@ def _diff(a, b, path):
 
 # --- Grafana's JSON schemas (../shared/grafana-schemas) --------------------------------------
 def schema_errors(doc: dict, schemas: Path) -> list[str]:
-    from jsonschema import Draft7Validator
-
     found = [f"dashboard{_at(e)}: {e.message}" for e in _validator(schemas, "dashboard", None).iter_errors(doc)]
     for panel in panels_of(doc):
         kind = panel.get("type")

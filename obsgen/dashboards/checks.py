@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from obsgen import names
 from obsgen.dashboards.grafanalib_import import ImportProblem, from_grafanalib
 from obsgen.model.dashboard import PANEL_TYPES, Dashboard, GrafanalibDashboard, Panel
 

@@ -19,7 +19,6 @@ from obsgen.render.alertmanager import policy
 from tests.alertmanager.conftest import config_path
 
 BINARY = shutil.which("prometheus-alertmanager") or shutil.which("alertmanager")
-pytestmark = pytest.mark.skipif(BINARY is None, reason="Debian's prometheus-alertmanager is not installed")
 
 # What the deploy's environment would hold; test values, never real keys.
 ENV = {

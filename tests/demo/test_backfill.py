@@ -12,7 +12,7 @@ from obsgen.demo.backfill import backfill, block_seconds, coarse_step
 from obsgen.demo.history import region_history
 from obsgen.demo.levels import recording_levels
 from obsgen.load import load_estate
-from obsgen.localprom import LocalPrometheus, prometheus_available
+from obsgen.localprom import LocalPrometheus
 from obsgen.slo import render as slo_render
 from tests.demo.test_history import bad_ratio
 
@@ -46,7 +46,6 @@ def test_blocks_cover_the_history_in_tsdb_block_ranges():
     assert block_seconds(30 * 86400) == 486 * 3600
 
 
-@pytest.mark.skipif(not prometheus_available(), reason="needs Debian's prometheus and promtool")
 def test_recorded_windows_match_the_synthetic_truth_exactly(tmp_path):
     estate = load_estate(ROOT)
     region = estate.regions[story.ROLES.index(story.SLOW_BURN)]

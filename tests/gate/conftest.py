@@ -5,10 +5,8 @@ import os
 
 import pytest
 
-from obsgen.localprom import prometheus_available
 from tests.gate import synthetic
 
-needs_prometheus = pytest.mark.skipif(not prometheus_available(), reason="prometheus/promtool not installed")
 
 
 @pytest.fixture(scope="session")
@@ -43,8 +41,6 @@ def prom(tmp_path_factory, estate, scenarios):
     if os.environ.get("OBSGEN_GATE_TEST_PROM"):
         yield _Running(os.environ["OBSGEN_GATE_TEST_PROM"])
         return
-    if not prometheus_available():
-        pytest.skip("prometheus/promtool not installed")
     from tests.gate.promfixture import start_prometheus
 
     server = start_prometheus(tmp_path_factory.mktemp("gate-prom"), estate, synthetic.REGIONS, scenarios)
@@ -55,8 +51,6 @@ def prom(tmp_path_factory, estate, scenarios):
 @pytest.fixture(scope="session")
 def young_prom(tmp_path_factory, estate, scenarios):
     """north alone, its rules deployed three hours before the end of its 27-hour history."""
-    if not prometheus_available():
-        pytest.skip("prometheus/promtool not installed")
     from dataclasses import replace
 
     from tests.gate.promfixture import start_prometheus

@@ -148,10 +148,8 @@ def test_at_defaults_to_now():
 
 def test_a_real_prometheus_without_the_series_then_stopped(root, tmp_path):
     """Running but empty: no data. Stopped: unreachable. Both exit 3, neither ever 0."""
-    from obsgen.localprom import LocalPrometheus, prometheus_available
+    from obsgen.localprom import LocalPrometheus
 
-    if not prometheus_available():
-        pytest.skip("prometheus not installed")
     prom = LocalPrometheus(tmp_path / "empty")
     prom.start()
     url = prom.url

@@ -16,7 +16,7 @@ import time
 import pytest
 import requests
 
-from obsgen.localprom import LocalPrometheus, PrometheusError, prometheus_available, rule_block_seconds
+from obsgen.localprom import LocalPrometheus, PrometheusError, rule_block_seconds
 from obsgen.synth import (
     DAY,
     HOUR,
@@ -34,7 +34,6 @@ from obsgen.synth import (
     stream,
 )
 
-pytestmark = pytest.mark.skipif(not prometheus_available(), reason="prometheus/promtool not installed")
 
 END = 1_700_006_400
 STEP = 60

@@ -2,7 +2,6 @@
 
 import json
 import re
-import shutil
 import subprocess
 from collections import defaultdict
 
@@ -24,7 +23,6 @@ from obsgen.synth import (
 
 END = 1_700_006_400 + 1_800  # not on a 2h boundary: first and last windows are partial
 
-needs_promtool = pytest.mark.skipif(shutil.which("promtool") is None, reason="promtool not installed")
 
 
 def scenario() -> Scenario:
@@ -97,7 +95,6 @@ def parse_dump(text: str) -> dict[tuple, list[tuple[int, float]]]:
     return out
 
 
-@needs_promtool
 def test_promtool_imports_exactly_the_synthetic_samples(tmp_path):
     sc = scenario()
     files = write_openmetrics(sc, tmp_path / "om")
