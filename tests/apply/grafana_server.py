@@ -2,56 +2,19 @@
 and dashboards by uid, answered the way Grafana does (id and version added, meta.folderUid)."""
 from __future__ import annotations
 
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from tests.json_stub import JsonStub
 
 
-class FakeGrafana:
+class FakeGrafana(JsonStub):
     def __init__(self, token: str | None = None):
+        super().__init__()
         self.token = token
         self.folders: dict[str, dict] = {}
         self.dashboards: dict[str, tuple[dict, str]] = {}   # uid -> (dashboard, folder uid)
-        self.requests: list[tuple[str, str, dict, dict | None]] = []
 
-    def __enter__(self):
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def _answer(self, status, doc):
-                raw = json.dumps(doc).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(raw)))
-                self.end_headers()
-                self.wfile.write(raw)
-
-            def _handle(self):
-                length = int(self.headers.get("Content-Length") or 0)
-                body = json.loads(self.rfile.read(length)) if length else None
-                fake.requests.append((self.command, self.path, dict(self.headers), body))
-                if fake.token and self.headers.get("Authorization") != f"Bearer {fake.token}":
-                    return self._answer(401, {"message": "invalid API key"})
-                return self._answer(*fake.route(self.command, self.path, body))
-
-            do_GET = do_POST = _handle
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def route(self, method: str, path: str, body):
+    def route(self, method, path, headers, body):
+        if self.token and headers.get("Authorization") != f"Bearer {self.token}":
+            return 401, {"message": "invalid API key"}
         if method == "GET" and path.startswith("/api/folders/"):
             uid = path.removeprefix("/api/folders/")
             return (200, self.folders[uid]) if uid in self.folders else (404, {"message": "folder not found"})

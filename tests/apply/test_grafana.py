@@ -37,7 +37,7 @@ def test_apply_creates_the_folder_then_every_dashboard_in_it():
     for uid, (stored, folder) in grafana.dashboards.items():
         assert folder == "obsgen"
         assert {k: v for k, v in stored.items() if k not in ("id", "version")} == generated[uid]
-    posts = [path for method, path, _, _ in grafana.requests if method == "POST"]
+    posts = [r.path for r in grafana.requests if r.method == "POST"]
     assert posts[0] == "/api/folders" and posts[1:] == ["/api/dashboards/db"] * len(generated)
     assert f"{len(generated) + 1} of {len(generated) + 1} changed" in result.output
 
@@ -51,7 +51,7 @@ def test_a_second_run_changes_nothing_and_a_drifted_dashboard_is_updated():
         grafana.requests.clear()
         result = apply(grafana, "--dry-run")
         assert result.exit_code == 0, result.output
-        assert [m for m, *_ in grafana.requests] == ["GET"] * (len(_generated()) + 1)
+        assert [r.method for r in grafana.requests] == ["GET"] * (len(_generated()) + 1)
         assert f"would update: dashboard {uid} " in result.output
         assert f"1 of {len(_generated()) + 1} would change" in result.output
         assert apply(grafana).exit_code == 0
@@ -62,7 +62,7 @@ def test_the_token_travels_as_a_bearer_header_and_is_never_printed():
     with FakeGrafana(TOKEN) as grafana:
         result = apply(grafana)
     assert result.exit_code == 0, result.output
-    assert all(headers.get("Authorization") == f"Bearer {TOKEN}" for _, _, headers, _ in grafana.requests)
+    assert all(r.headers.get("Authorization") == f"Bearer {TOKEN}" for r in grafana.requests)
     assert TOKEN not in result.output
 
 

@@ -4,76 +4,35 @@ policies wrapped with version and modified_date), and records every request."""
 from __future__ import annotations
 
 import json
-import threading
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from tests.json_stub import JsonStub
 
 
-@dataclass
-class Recorded:
-    method: str
-    path: str
-    headers: dict
-    body: dict | None
+class FakeElasticsearch(JsonStub):
+    def __init__(self):
+        super().__init__()
+        self.policies: dict = {}
+        self.templates: dict = {}
+        self.fail_with: tuple[int, dict] | None = None   # answer every request so, e.g. (401, {...})
 
-
-@dataclass
-class FakeElasticsearch:
-    policies: dict = field(default_factory=dict)
-    templates: dict = field(default_factory=dict)
-    requests: list = field(default_factory=list)
-    fail_with: tuple[int, dict] | None = None   # answer every request so, e.g. (401, {...})
-
-    def start(self):
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def _answer(self, status, doc):
-                raw = json.dumps(doc).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(raw)))
-                self.end_headers()
-                self.wfile.write(raw)
-
-            def _handle(self):
-                length = int(self.headers.get("Content-Length") or 0)
-                body = json.loads(self.rfile.read(length)) if length else None
-                fake.requests.append(Recorded(self.command, self.path, dict(self.headers), body))
-                if fake.fail_with:
-                    return self._answer(*fake.fail_with)
-                kind, _, name = self.path.lstrip("/").partition("/")
-                if kind == "_ilm" and name.startswith("policy/"):
-                    store, name = fake.policies, name.removeprefix("policy/")
-                elif kind == "_index_template":
-                    store = fake.templates
-                else:
-                    return self._answer(400, {"error": {"type": "illegal_argument_exception", "reason": "unknown path"}})
-                if self.command == "PUT":
-                    store[name] = body
-                    return self._answer(200, {"acknowledged": True})
-                if name not in store:
-                    return self._answer(404, {"error": {"type": "resource_not_found_exception", "reason": name}})
-                if store is fake.policies:
-                    return self._answer(200, {name: {"version": 1, "modified_date": "2026-11-26T00:00:00.000Z", **store[name]}})
-                return self._answer(200, {"index_templates": [{"name": name, "index_template": _as_es_returns(store[name])}]})
-
-            do_GET = do_PUT = _handle
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return self
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
+    def route(self, method, path, headers, body):
+        if self.fail_with:
+            return self.fail_with
+        kind, _, name = path.lstrip("/").partition("/")
+        if kind == "_ilm" and name.startswith("policy/"):
+            store, name = self.policies, name.removeprefix("policy/")
+        elif kind == "_index_template":
+            store = self.templates
+        else:
+            return 400, {"error": {"type": "illegal_argument_exception", "reason": "unknown path"}}
+        if method == "PUT":
+            store[name] = body
+            return 200, {"acknowledged": True}
+        if name not in store:
+            return 404, {"error": {"type": "resource_not_found_exception", "reason": name}}
+        if store is self.policies:
+            return 200, {name: {"version": 1, "modified_date": "2026-11-26T00:00:00.000Z", **store[name]}}
+        return 200, {"index_templates": [{"name": name, "index_template": _as_es_returns(store[name])}]}
 
 
 def _as_es_returns(template: dict) -> dict:
