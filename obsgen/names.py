@@ -31,6 +31,12 @@ def requests_count(window: str) -> str:
     return f"slo:sli_requests:increase{window}"
 
 
+def evaluations_count(window: str) -> str:
+    """How many base-window evaluations the window's counts hold; a whole window holds
+    window / evaluation interval. Fewer: the recording rules did not run for part of it."""
+    return f"slo:sli_evaluations:count{window}"
+
+
 OBJECTIVE = "slo:objective:ratio"
 ERROR_BUDGET = "slo:error_budget:ratio"
 PERIOD_SECONDS = "slo:period:seconds"

@@ -48,6 +48,7 @@ class Region:
     elasticsearch_url: str | None = None   # the Elasticsearch cluster hosted in the region; None: none
     grafana_url: str | None = None         # the region's Grafana, for `obsgen apply grafana`; None: none
     thanos_sidecar: str | None = None  # host:port of the sidecar Thanos Query reads; None: not federated
+    counter_lookback: str = "1h"   # how far back the SLO base window looks for a counter's last real sample
     site: Site = field(default_factory=caller_site, compare=False, repr=False)
 
     @property
