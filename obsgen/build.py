@@ -35,16 +35,27 @@ GLOBAL_RENDERERS: list[Callable[[Estate], dict]] = [
 ]
 
 
+MAX_NAME_BYTES = 255     # one path component (Linux NAME_MAX)
+MAX_PATH_BYTES = 1024    # a whole path under generated/, well inside PATH_MAX
+
+
+class BuildError(Exception):
+    """Rendered paths that cannot be written as they are: one line, exit 2. The loader's checks
+    name the definition; this is the last guard, naming the renderer."""
+
+
 def render_documents(estate: Estate) -> dict[str, object]:
     """{path under generated/: document}, before serialization."""
     docs: dict[str, object] = {}
+    owner: dict[str, str] = {}
     for region in estate.regions:
         for renderer in REGION_RENDERERS:
             for path, doc in renderer(estate, region).items():
-                _put(docs, f"{names.region_dir(region.name)}/{path}", doc)
+                _put(docs, owner, f"{names.region_dir(region.name)}/{path}", doc, renderer)
     for renderer in GLOBAL_RENDERERS:
         for path, doc in renderer(estate).items():
-            _put(docs, f"{names.GLOBAL_DIR}/{path}", doc)
+            _put(docs, owner, f"{names.GLOBAL_DIR}/{path}", doc, renderer)
+    _no_file_is_a_directory(docs, owner)
     return dict(sorted(docs.items()))
 
 
@@ -60,7 +71,40 @@ def to_bytes(path: str, doc) -> bytes:
     return serialize.to_yaml(doc)
 
 
-def _put(docs: dict[str, object], path: str, doc) -> None:
+def _put(docs: dict[str, object], owner: dict[str, str], path: str, doc, renderer) -> None:
+    who = f"{renderer.__module__}.{renderer.__name__}"
+    problem = path_problem(path)
+    if problem:
+        raise BuildError(f"{who}: generated path {path!r} {problem}")
     if path in docs:
-        raise RuntimeError(f"two renderers wrote {path}")
+        raise BuildError(f"{who} and {owner[path]} both write {path}: rename one of the definitions")
     docs[path] = doc
+    owner[path] = who
+
+
+def path_problem(path: str) -> str | None:
+    """Why `path` may not be written under the output directory, or None."""
+    parts = path.split("/")
+    if "\0" in path:
+        return "holds a NUL character"
+    if path.startswith("/") or any(p in ("", ".", "..") for p in parts):
+        return "would leave the output directory (absolute, empty, '.' or '..' component)"
+    if parts[0] == names.MANIFEST or any(p.startswith(f".{names.GENERATED}.") for p in parts):
+        return "is a name obsgen keeps for itself"
+    if any(len(p.encode()) > MAX_NAME_BYTES for p in parts):
+        return f"has a component longer than {MAX_NAME_BYTES} bytes"
+    if len(path.encode()) > MAX_PATH_BYTES:
+        return f"is longer than {MAX_PATH_BYTES} bytes"
+    return None
+
+
+def _no_file_is_a_directory(docs: dict[str, object], owner: dict[str, str]) -> None:
+    dirs = {}
+    for path in docs:
+        parts = path.split("/")
+        for i in range(1, len(parts)):
+            dirs.setdefault("/".join(parts[:i]), path)
+    for path in docs:
+        if path in dirs:
+            raise BuildError(f"{owner[path]} writes the file {path}, but {owner[dirs[path]]} writes "
+                             f"{dirs[path]} inside it: rename one of the definitions")

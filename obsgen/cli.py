@@ -1,7 +1,9 @@
 """The command line: parse arguments, call the core, map outcomes to exit statuses."""
 from __future__ import annotations
 
+import os
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -9,24 +11,51 @@ import click
 from obsgen import names
 from obsgen.cli_common import EXIT_FAIL, EXIT_OK, EXIT_USAGE, load_or_exit, out_option, root_option
 
+PROGRESS_AFTER = 2.0   # seconds: a command quieter than this prints no progress
 
-@click.group()
+
+class Progress:
+    """One line on stderr per finished step, once the command has run for PROGRESS_AFTER seconds."""
+
+    def __init__(self, command: str, after: float = PROGRESS_AFTER):
+        self.command, self.after, self.start = command, after, time.monotonic()
+
+    def step(self, text: str) -> None:
+        elapsed = time.monotonic() - self.start
+        if elapsed >= self.after:
+            click.echo(f"{self.command}: {text} ({elapsed:.1f} s)", err=True)
+
+
+@click.group(epilog="Exit status: see each command's --help. obsgen --version prints the version.")
+@click.version_option(package_name="obsgen", prog_name="obsgen")
 def main():
     """obsgen: observability as code for a multi-region platform."""
 
 
-@main.command()
+@main.command(epilog="Exit status: 0 written (or up to date with --check); 1 stale (--check); "
+                     "2 bad definition, or an output directory obsgen may not or cannot write.")
 @root_option
 @out_option
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 and list what is stale.")
 def build(root: Path, out: Path | None, check: bool):
-    """Render every region's configuration into generated/."""
-    from obsgen.build import render_tree
-    from obsgen.writer import diff, write_tree
+    """Render every region's configuration into generated/ (or --out).
 
+    Only a tree obsgen wrote is replaced: --out may not hold the estate or the repository, and a
+    file added by hand under it stops the build."""
+    from obsgen.build import BuildError, render_tree
+    from obsgen.writer import OutputError, diff, write_tree
+
+    # Both paths are fixed before a definition module runs (one that calls os.chdir is refused).
+    root = Path(os.path.abspath(root))
+    out = Path(os.path.abspath(out)) if out else root / names.GENERATED
+    progress = Progress("obsgen build")
     estate = load_or_exit(root)
-    tree = render_tree(estate)
-    out = out or root / names.GENERATED
+    progress.step("definitions loaded and validated")
+    try:
+        tree = render_tree(estate)
+    except BuildError as exc:
+        _fail(str(exc))
+    progress.step(f"{len(tree)} files rendered")
     if check:
         problems = diff(out, tree)
         for line in problems:
@@ -36,17 +65,35 @@ def build(root: Path, out: Path | None, check: bool):
             sys.exit(EXIT_FAIL)
         click.echo(f"{out} is up to date ({len(tree)} files)")
         return
-    write_tree(out, tree)
+    try:
+        write_tree(out, tree, root=root)
+    except OutputError as exc:
+        _fail(str(exc))
     click.echo(f"wrote {len(tree)} files to {out}")
+
+
+def _fail(message: str):
+    click.echo(f"error: {' '.join(message.split())}", err=True)
+    sys.exit(EXIT_USAGE)
 
 
 @main.command("test")
 @root_option
 @out_option
-def test_cmd(root: Path, out: Path | None):
+@click.option("--prometheus", "prometheus_version", type=click.Choice(["2", "3"]), default=None,
+              help="Whose promtool proves the tree: Prometheus 3 (default, or $OBSGEN_PROMETHEUS_VERSION) "
+                   "or Debian's Prometheus 2.")
+def test_cmd(root: Path, out: Path | None, prometheus_version: str | None):
     """Prove generated/ with promtool and amtool: check every rule file and Alertmanager config,
     run every unit test and route test."""
-    from obsgen import promtool
+    from obsgen import promtool, tools
+
+    version = tools.prometheus_version(prometheus_version)
+    try:
+        promtool_bin = tools.promtool(version)
+    except tools.ToolMissing as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
 
     out = out or root / names.GENERATED
     rules, tests = promtool.rule_files(out), promtool.test_files(out)
@@ -57,8 +104,10 @@ def test_cmd(root: Path, out: Path | None):
     from obsgen import amtool
 
     am_configs, am_tests = amtool.config_files(out), amtool.route_test_files(out)
-    for result in (promtool.check_config(promtool.config_files(out)),
-                   promtool.check_rules(rules), promtool.test_rules(tests) if tests else None,
+    click.echo(f"promtool of Prometheus {version}: {promtool_bin}")
+    for result in (promtool.check_config(promtool.config_files(out), version=version),
+                   promtool.check_rules(rules, version=version),
+                   promtool.test_rules(tests, version=version) if tests else None,
                    amtool.check_config(am_configs) if am_configs else None,
                    amtool.test_routes(am_tests) if am_tests else None):
         if result is None:
@@ -79,7 +128,25 @@ def _register_commands() -> None:
     from obsgen.gate.cli import gate, status
 
     for command in (gate, status, demo, apply):
+        _exit_statuses(command)
         main.add_command(command)
+
+
+# Shown under every command's --help that does not state its exit statuses itself.
+EXIT_STATUSES = {
+    "gate": "0 pass (or warn); 1 fail; 2 usage; 3 cannot evaluate.",
+    "status": "0; 3 cannot evaluate.",
+    "demo": "the gate's: 0 pass; 1 fail (the demo's story ends in a fail); 2 usage; 3 cannot evaluate.",
+    "apply": "0 applied (or the dry run printed); 1 failed; 2 usage.",
+}
+
+
+def _exit_statuses(command) -> None:
+    text = EXIT_STATUSES.get(command.name)
+    commands = [command, *getattr(command, "commands", {}).values()]
+    for cmd in commands:
+        if text and "Exit status" not in (cmd.help or "") + (cmd.epilog or ""):
+            cmd.epilog = ((cmd.epilog or "") + f"\n\nExit status: {text}").strip()
 
 
 _register_commands()

@@ -51,6 +51,7 @@ def global_series(name: str) -> str:
 # Generated tree.
 GENERATED = "generated"
 GLOBAL_DIR = "global"
+MANIFEST = ".obsgen-manifest"   # in the generated tree: the files obsgen wrote; only a tree holding it is replaced
 
 
 def region_dir(region: str) -> str:
@@ -198,3 +199,41 @@ def slo_group(slo_id: str) -> str:
 
 
 GLOBAL_SLO_RULES = "thanos/rules/slo.yml"
+
+
+# The global tier (obsgen/render/thanos/): Thanos components, their files and labels.
+REPLICA = "replica"        # external label told apart by Query's dedup (--query.replica-label)
+REPLICA_ENV = "PROMETHEUS_REPLICA"  # the environment variable a Prometheus replica's `replica` value comes from
+WATCHDOG_ALERT = "Watchdog"          # always firing: its silence is what a dead-man's switch notices
+TEAM = "team"
+
+
+def thanos_file(name: str) -> str:
+    return f"thanos/{name}"
+
+
+def thanos_unit(component: str) -> str:
+    return f"thanos/thanos-{component}.service"
+
+
+def thanos_rules_file(group: str) -> str:
+    return f"thanos/rules/{group}.yml"
+
+
+THANOS_OBJSTORE_FILE = "thanos/objstore.yml"
+THANOS_QUERY_STORES_FILE = "thanos/query-stores.yml"
+THANOS_RULE_ALERTMANAGERS_FILE = "thanos/rule-alertmanagers.yml"
+THANOS_RULE_QUERY_FILE = "thanos/rule-query.yml"
+PROMETHEUS_UNIT_FILE = "prometheus/prometheus.service"
+PROMETHEUS_FILE_SD_DIR = "/etc/prometheus/file_sd"     # assumed: where service discovery writes target files
+PROMETHEUS_DATA_DIR = "/var/lib/prometheus"             # assumed
+THANOS_DATA_DIR = "/var/lib/thanos"                     # assumed
+DEPLOY_DIR = "/etc/obsgen"                              # assumed: where generated/<dir>/ is installed
+
+
+def am_team_receiver(team: str) -> str:
+    return f"team-{team}"
+
+
+AM_DEADMANS_SWITCH = "deadmans-switch"
+AM_ESCALATION = "escalation"      # the on-call lead, after the team had its minutes to act

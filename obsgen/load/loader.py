@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -18,6 +19,11 @@ DEFINITION_DIRS = ("rules", "dashboards", "pipelines")
 def load_estate(root: Path) -> Estate:
     """The validated estate under `root`; DefinitionError on the first bad definition."""
     root = Path(root).resolve()
+    if not root.is_dir():
+        raise DefinitionError(Site(str(root), 0), "estate", "--root is not a directory")
+    if not any((root / top).is_dir() for top in DEFINITION_DIRS):
+        raise DefinitionError(Site(str(root), 0), "estate",
+                              f"holds none of {', '.join(d + '/' for d in DEFINITION_DIRS)}: is --root the estate's root?")
     objects = _collect(root)
     estate = _assemble(objects)
     validate(estate, root)
@@ -29,8 +35,15 @@ def definition_files(root: Path) -> list[Path]:
     for top in DEFINITION_DIRS:
         base = root / top
         if base.is_dir():
-            files += sorted(p for p in base.rglob("*.py") if "__pycache__" not in p.parts)
+            files += sorted(p for p in base.rglob("*.py") if not _skipped(p.relative_to(root)))
     return files
+
+
+def _skipped(rel: Path) -> bool:
+    """Not a definition: caches, hidden files and folders (editor lock files `.#alerts.py`,
+    `.ipynb_checkpoints/`), and names Python cannot import."""
+    return any(part == "__pycache__" or part.startswith(".") for part in rel.parts) or not all(
+        part.isidentifier() for part in rel.with_suffix("").parts)
 
 
 def _collect(root: Path) -> list[object]:
@@ -39,7 +52,7 @@ def _collect(root: Path) -> list[object]:
         for path in definition_files(root):
             module = _import(root, path)
             for value in vars(module).values():
-                for obj in _model_objects(value):
+                for obj in _model_objects(value, module.__name__):
                     seen.setdefault(id(obj), obj)
     return list(seen.values())
 
@@ -50,18 +63,37 @@ def _import(root: Path, path: Path):
     if parts[-1] == "__init__":
         parts.pop()
     name = ".".join(parts)
+    cwd = os.getcwd()
     try:
-        return importlib.import_module(name)
+        module = importlib.import_module(name)
     except DefinitionError:
         raise
     except SyntaxError as exc:
-        site = Site(_relative(root, exc.filename or str(path)), exc.lineno or 0)
-        raise DefinitionError(site, f"module {name}", f"syntax error: {exc.msg}") from None
+        site = Site(_relative(root, exc.filename or str(path)), max(exc.lineno or 1, 1))
+        raise DefinitionError(site, f"module {name}", f"syntax error: {_syntax_message(exc, path)}") from None
+    except SystemExit as exc:  # sys.exit() in a definition would end the build as if it had passed
+        site = _failure_site(root, path, exc)
+        raise DefinitionError(site, f"module {name}", f"calls sys.exit({exc.code!r}) on import; "
+                                                      "a definition module must only define") from None
     except Exception as exc:  # the module's own code failed while importing
         site = _failure_site(root, path, exc)
         raise DefinitionError(
             site, f"module {name}", f"raised {type(exc).__name__} on import: {exc}"
         ) from None
+    finally:
+        moved = os.getcwd() != cwd
+        os.chdir(cwd)
+    if moved:
+        raise DefinitionError(Site(_relative(root, str(path)), 1), f"module {name}",
+                              "changes the working directory on import (os.chdir); a definition module must only define")
+    return module
+
+
+def _syntax_message(exc: SyntaxError, path: Path) -> str:
+    head = path.read_bytes()[:4]
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in head:
+        return "the file is not UTF-8 (it looks like UTF-16); save it as UTF-8"
+    return str(exc.msg)
 
 
 def _failure_site(root: Path, path: Path, exc: BaseException) -> Site:
@@ -84,15 +116,21 @@ def _relative(root: Path, filename: str) -> str:
         return filename
 
 
-def _model_objects(value):
+def _model_objects(value, module: str):
+    """Definitions held by a module: directly, in lists, tuples and dicts, and as attributes
+    of classes the module defines (a namespace class of SLOs is not dropped)."""
     if _is_definition(value):
         yield value
     elif isinstance(value, (list, tuple)):
         for item in value:
-            yield from _model_objects(item)
+            yield from _model_objects(item, module)
     elif isinstance(value, dict):
         for item in value.values():
-            yield from _model_objects(item)
+            yield from _model_objects(item, module)
+    elif isinstance(value, type) and value.__module__ == module:
+        for name, item in vars(value).items():
+            if not name.startswith("__"):
+                yield from _model_objects(item, module)
 
 
 def _is_definition(value) -> bool:
