@@ -2,10 +2,28 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Mapping
 
 from obsgen.errors import Site
 from obsgen.site import caller_site
+
+
+class Residency(StrEnum):
+    """Seed 1.3 data_residency: where a region's data must stay."""
+
+    MANDATORY = "MANDATORY"
+    PREFERRED = "PREFERRED"
+    OPTIONAL = "OPTIONAL"
+
+
+class CrossBorder(StrEnum):
+    """Seed 1.3 cross_border_transfer: whether personal data may leave the region."""
+
+    ALLOWED = "ALLOWED"
+    WITH_CONSENT = "WITH_CONSENT"
+    RESTRICTED = "RESTRICTED"
+    PROHIBITED = "PROHIBITED"
 
 
 @dataclass(frozen=True)
@@ -22,6 +40,9 @@ class Channel:
     slo_tiers: tuple[str, ...] = ()            # SLO burn-rate tiers routed here: page | ticket
     business_hours_only: bool = False          # notify only within the region's business hours
     options: Mapping[str, str] = field(default_factory=dict)  # kind-specific: smarthost, from, url...
+    teams: tuple[str, ...] = ()                # alerts labelled team=<one of these> go here, and only here
+    watchdog: bool = False                     # the dead-man's switch: takes the always-firing Watchdog alone
+    escalate_after: str | None = None          # takes critical alerts still firing, unsilenced, after this long
     site: Site = field(default_factory=caller_site, compare=False, repr=False)
 
 
@@ -36,8 +57,8 @@ class Region:
     evaluation_interval: str
     retention: str
     isolated: bool                 # never feeds or reads the global view
-    residency: str                 # MANDATORY | PREFERRED | OPTIONAL
-    cross_border: str              # ALLOWED | WITH_CONSENT | RESTRICTED | PROHIBITED
+    residency: Residency | str     # a Residency; the plain string "MANDATORY" etc. is the same value
+    cross_border: CrossBorder | str  # a CrossBorder; anything else is refused when the estate loads
     regulations: tuple[str, ...]
     audit_retention: str
     timezone: str
@@ -49,6 +70,7 @@ class Region:
     grafana_url: str | None = None         # the region's Grafana, for `obsgen apply grafana`; None: none
     thanos_sidecar: str | None = None  # host:port of the sidecar Thanos Query reads; None: not federated
     counter_lookback: str = "1h"   # how far back the SLO base window looks for a counter's last real sample
+    retention_size: str | None = None  # --storage.tsdb.retention.size (seed 6.1 storage_size); None: time only
     site: Site = field(default_factory=caller_site, compare=False, repr=False)
 
     @property
@@ -77,6 +99,13 @@ class GlobalView:
     retention_raw: str
     retention_5m: str
     retention_1h: str
+    # The Thanos components' gRPC (StoreAPI) addresses, host:port, that Query reads besides the
+    # regions' sidecars; the ruler's HTTP URL is where its UI links alerts back to Query.
+    store_gateways: tuple[str, ...] = ()
+    rulers: tuple[str, ...] = ()
+    evaluation_interval: str = "1m"           # the ruler's
+    compaction_schedule: str | None = None    # systemd OnCalendar for a one-shot compactor; None: --wait
+    channels: tuple[Channel, ...] = ()        # where the global ruler's own alerts go
     site: Site = field(default_factory=caller_site, compare=False, repr=False)
 
     @property
