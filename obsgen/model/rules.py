@@ -77,3 +77,25 @@ class GlobalRecording:
     @property
     def kind(self) -> str:
         return "global recording rule"
+
+
+@dataclass(frozen=True)
+class GlobalAlert:
+    """An alerting rule for the Thanos ruler. `per_region`: one rule per region that feeds the
+    global view, its selectors narrowed to that region (a region's absence is seen from outside
+    it); otherwise one rule over the feeding regions, labelled with the global region value."""
+
+    name: str
+    expr: str
+    for_: str
+    severity: str
+    summary: str
+    group: str
+    per_region: bool = False
+    runbook: str | None = None
+    labels: Mapping[str, str] = field(default_factory=dict)
+    site: Site = field(default_factory=caller_site, compare=False, repr=False)
+
+    @property
+    def kind(self) -> str:
+        return "global alert"
