@@ -11,8 +11,18 @@ business metrics (6.2, 6.3 custom_metrics), per service.
 
 cn-east (isolated, one provider, no failover to the other regions: seed 1.3) promises less
 availability than the regions that fail over to each other: 99.0% (assumed).
+
+cn-east keeps 15 days of samples (local regulation), and an SLO's rules read back its whole
+period, so a 30-day (or 28-day) SLO cannot be answered there. In a region whose retention is
+shorter than the period, each SLO is measured over the whole weeks the retention holds (cn-east:
+14 days), with the same objective and the policy's burn factors scaled to that period
+(`fit_to_retention` below). obsgen refuses an SLO whose period is longer than a region's retention.
 """
+from dataclasses import replace
+
+from obsgen import duration
 from obsgen.model import SLO, EventRatio, LatencyThreshold
+from rules.regions import REGIONS
 
 RUNBOOKS = "https://runbooks.covergen.ai"
 
@@ -58,3 +68,24 @@ GENERATION_SUCCESS = SLO(
     runbook=f"{RUNBOOKS}/slo/generation-success",
     min_events=100,   # generations are far rarer than requests: a handful of failures at night must not page
 )
+
+
+def fit_to_retention(*slos: SLO) -> tuple[SLO, ...]:
+    """Each SLO as written in the regions that keep its whole period; in a region keeping less,
+    the same SLO over the whole weeks its retention holds."""
+    week = 7 * 86_400
+    fitted = []
+    for slo in slos:
+        short = [r for r in REGIONS if duration.seconds(r.retention) < slo.period_seconds]
+        if not short:
+            fitted.append(slo)
+            continue
+        fitted.append(replace(slo, regions=tuple(r.name for r in REGIONS if r not in short)))
+        for r in short:
+            weeks = int(duration.seconds(r.retention) // week)
+            fitted.append(replace(slo, regions=(r.name,), period=f"{7 * weeks}d"))
+    return tuple(fitted)
+
+
+SLOS = fit_to_retention(API_AVAILABILITY, API_LATENCY, GENERATION_LATENCY, GENERATION_SUCCESS)
+del API_AVAILABILITY, API_LATENCY, GENERATION_LATENCY, GENERATION_SUCCESS   # only the fitted ones are definitions

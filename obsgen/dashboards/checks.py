@@ -2,6 +2,7 @@
 called once per Dashboard / GrafanalibDashboard with the loader's Checker."""
 from __future__ import annotations
 
+import math
 import re
 
 from obsgen.dashboards.grafanalib_import import ImportProblem, from_grafanalib
@@ -66,7 +67,7 @@ def _panel(d, p: Panel, c, what) -> None:
     for i, q in enumerate(p.queries):
         c.expr(d, what, f"query {i + 1}", q.expr)
     values = [t.value for t in p.thresholds if t.value is not None]
-    if any(not isinstance(v, (int, float)) for v in values) or values != sorted(values):
+    if any(not isinstance(v, (int, float)) or not math.isfinite(v) for v in values) or values != sorted(values):
         c.fail(d, what, f"threshold values must be ascending numbers, got {values!r}")
     if any(t.value is None for t in p.thresholds[1:]):
         c.fail(d, what, "only the first threshold may be the base step (value None)")

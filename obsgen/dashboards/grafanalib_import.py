@@ -31,6 +31,7 @@ def grafanalib_json(dashboard: object) -> dict:
 
 def from_grafanalib(wrapped: GrafanalibDashboard) -> Dashboard:
     doc = grafanalib_json(wrapped.dashboard)
+    _nothing_replaced(doc)
     return Dashboard(
         name=wrapped.name,
         title=doc.get("title") or wrapped.name,
@@ -41,6 +42,22 @@ def from_grafanalib(wrapped: GrafanalibDashboard) -> Dashboard:
         in_global=wrapped.in_global,
         site=wrapped.site,
     )
+
+
+def _nothing_replaced(doc: dict) -> None:
+    """obsgen sets the uid (from the name) and every query's data source (the region's Prometheus);
+    a dashboard that sets either itself is refused rather than silently changed."""
+    if doc.get("uid"):
+        raise ImportProblem(f"sets uid={doc['uid']!r}; obsgen gives every dashboard its uid from its name "
+                            "(so links work in every Grafana): remove uid=")
+    panels = [*(doc.get("panels") or []), *(p for row in doc.get("rows") or [] for p in row.get("panels") or [])]
+    panels += [q for p in list(panels) for q in p.get("panels") or []]
+    for p in panels:
+        for holder in (p, *(p.get("targets") or [])):
+            source = holder.get("datasource")
+            if source and not (isinstance(source, dict) and source.get("type") == "prometheus" and not source.get("uid")):
+                raise ImportProblem(f"panel {p.get('title')!r} sets datasource={source!r}; obsgen points every query at "
+                                    "the region's Prometheus: remove datasource=")
 
 
 def _rows(doc: dict) -> tuple[Row, ...]:

@@ -23,7 +23,11 @@ def slo_dashboards(estate: Estate, regions: tuple[str, ...]) -> tuple[Dashboard,
     """The services' dashboards for a Grafana showing `regions`."""
     by_service: dict[str, list[SLO]] = defaultdict(list)
     for slo in estate.slos:
-        by_service[slo.service].append(slo)
+        shown = slo.regions is None or set(slo.regions) & set(regions)
+        # An SLO may be defined apart for some regions (another period where retention is short):
+        # a Grafana shows the definition of the first region it shows.
+        if shown and all(other.name != slo.name for other in by_service[slo.service]):
+            by_service[slo.service].append(slo)
     return tuple(service_dashboard(service, tuple(sorted(slos, key=lambda s: s.name)), regions)
                  for service, slos in sorted(by_service.items()))
 

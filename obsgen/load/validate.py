@@ -1,6 +1,7 @@
 """Validate the collected estate once; renderers then trust it."""
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from pathlib import Path
@@ -8,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from obsgen import duration, names, promql
 from obsgen.errors import DefinitionError, Site
+from obsgen.load import safety
 from obsgen.slo import checks as slo_checks
 from obsgen.model import SEVERITIES, Alert, Estate, EventRatio, LatencyThreshold, RawRatio, Region
 
@@ -55,6 +57,12 @@ class Checker:
             promql.parse(value)
         except ValueError as exc:
             self.fail(obj, what, f"{field} is not valid PromQL ({exc}): {value!r}")
+        safety.regexes(self, obj, what, field, value)
+
+    def rule_expr(self, obj, what, field, value):
+        """An expression a rule evaluates: valid PromQL giving an instant vector or a scalar."""
+        self.expr(obj, what, field, value)
+        safety.result_type(self, obj, what, field, value)
 
     def labels(self, obj, what, labels, field="labels"):
         for key, value in labels.items():
@@ -98,7 +106,8 @@ def validate(estate: Estate, root: Path) -> None:
 
 def _validate(estate: Estate, c: Checker) -> None:
     if not estate.regions:
-        raise DefinitionError(Site("rules", 0), "estate", "no Region is defined under rules/")
+        raise DefinitionError(Site("rules", 0), "estate", "no Region is defined under rules/ "
+                              "(a Region(...) held by a module-level name, list, tuple or dict)")
     for region in estate.regions:
         c.current = region
         _region(c, region)
@@ -120,6 +129,11 @@ def _validate(estate: Estate, c: Checker) -> None:
         c.current = alert
         _alert(c, alert)
     c.unique(estate.alerts, lambda a: a.name, lambda a: f"alert {a.name}")
+    for region in estate.regions:
+        c.current = region
+        safety.region(c, region)
+        safety.channels(c, region)
+    safety.residency(c, estate)
     for rec in estate.recordings:
         _recording(c, rec, f"recording rule {rec.name}")
         c.regions(rec, f"recording rule {rec.name}", rec.regions)
@@ -135,6 +149,7 @@ def _validate(estate: Estate, c: Checker) -> None:
         c.current = slo
         _slo(c, slo)
     c.unique(estate.slos, lambda s: s.id, lambda s: f"slo {s.id}")
+    safety.retention(c, estate)
     kind_checks = _kind_checks()
     for obj in estate.others:
         c.current = obj
@@ -148,7 +163,8 @@ def _recording(c: Checker, rec, what: str) -> None:
     c.current = rec
     _metric_name(c, rec, what, rec.name)
     c.text(rec, what, "group", rec.group)
-    c.expr(rec, what, "expr", rec.expr)
+    safety.group(c, rec, what, rec.group)
+    c.rule_expr(rec, what, "expr", rec.expr)
     c.labels(rec, what, rec.labels)
 
 
@@ -201,13 +217,14 @@ def _alert(c: Checker, a: Alert):
     what = f"alert {a.name}"
     if not isinstance(a.name, str) or not _ALERT_NAME.match(a.name):
         c.fail(a, f"alert {a.name!r}", "name must be letters, digits and underscores")
-    c.expr(a, what, "expr", a.expr)
+    c.rule_expr(a, what, "expr", a.expr)
     if a.for_ != "0s":
         c.duration(a, what, "for_", a.for_)
     if a.severity not in SEVERITIES:
         c.fail(a, what, f"unknown severity {a.severity!r} (one of {', '.join(SEVERITIES)})")
     c.text(a, what, "summary", a.summary)
     c.text(a, what, "group", a.group)
+    safety.group(c, a, what, a.group)
     if a.runbook is not None and not _URL.match(a.runbook):
         c.fail(a, what, f"runbook is not an http(s) URL: {a.runbook!r}")
     c.regions(a, what, a.regions)
@@ -240,8 +257,9 @@ def _slo(c: Checker, s):
     for region, objective in [(None, s.objective), *s.objective_overrides.items()]:
         if region is not None and region not in c.region_names:
             c.fail(s, what, f"objective_overrides: unknown region {region!r}")
-        if not isinstance(objective, (int, float)) or not 0 < objective < 100:
-            c.fail(s, what, f"objective must be a percentage between 0 and 100 exclusive, got {objective!r}")
+        if (isinstance(objective, bool) or not isinstance(objective, (int, float)) or not 0 < objective < 100
+                or objective < 1):
+            c.fail(s, what, safety.objective_message(objective, region))
     if s.runbook is not None and not _URL.match(s.runbook):
         c.fail(s, what, f"runbook is not an http(s) URL: {s.runbook!r}")
     if not isinstance(s.min_events, int) or s.min_events < 0:
@@ -257,7 +275,7 @@ def _slo(c: Checker, s):
                 c.fail(s, what, f"sli.{field} must be a plain series selector, got {value!r}")
     elif isinstance(sli, LatencyThreshold):
         _metric_name(c, s, what, sli.histogram)
-        if not isinstance(sli.threshold, (int, float)) or sli.threshold <= 0:
+        if isinstance(sli.threshold, bool) or not isinstance(sli.threshold, (int, float)) or not 0 < sli.threshold < math.inf:
             c.fail(s, what, f"sli.threshold must be a positive number of seconds, got {sli.threshold!r}")
         if sli.matchers:
             c.expr(s, what, "sli.matchers", promql.selector(sli.histogram + "_count", [sli.matchers]))
@@ -275,6 +293,7 @@ def _slo(c: Checker, s):
         if window.severity not in SEVERITIES:
             c.fail(s, what, f"alerting: unknown severity {window.severity!r}")
     slo_checks.check(c, s)
+    safety.slo(c, s)
 
 
 def _kind_checks() -> dict[type, object]:
