@@ -128,12 +128,14 @@ def _register_commands() -> None:
     from obsgen.gate.cli import gate, status
 
     for command in (gate, status, demo, apply):
-        _exit_statuses(command)
         main.add_command(command)
+    for command in main.commands.values():
+        _exit_statuses(command)
 
 
 # Shown under every command's --help that does not state its exit statuses itself.
 EXIT_STATUSES = {
+    "test": "0 every check and proof passed; 1 a check or proof failed; 2 nothing to test, or a tool is missing.",
     "gate": "0 pass (or warn); 1 fail; 2 usage; 3 cannot evaluate.",
     "status": "0; 3 cannot evaluate.",
     "demo": "the gate's: 0 pass; 1 fail (the demo's story ends in a fail); 2 usage; 3 cannot evaluate.",

@@ -145,6 +145,8 @@ def write_tree(out: Path, tree: dict[str, bytes], root: Path | None = None,
     that is not obsgen's (check_out). `on_file(path)` runs after each file is staged (tests pause
     a build there). OutputError on any refusal or filesystem failure; `out` is then as it was."""
     out = Path(os.path.abspath(out))
+    if root is not None:
+        check_out(out, root)   # before anything is made or locked; again under the lock
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         with _lock(out.parent):
