@@ -6,7 +6,7 @@ from typing import Callable
 from obsgen import names, serialize
 from obsgen.model import Estate, Region
 from obsgen.render import (
-    alert_tests, alertmanager, global_rules, grafana, pipelines, prometheus_config, prometheus_rules,
+    alert_tests, alertmanager, global_rules, grafana, pipelines, prometheus_config, prometheus_rules, thanos,
 )
 from obsgen.slo import render as slo_render
 
@@ -25,11 +25,12 @@ REGION_RENDERERS: list[Callable[[Estate, Region], dict]] = [
     pipelines.render_loki_rules,
     pipelines.render_loki_retention,
     pipelines.render_elasticsearch,
+    thanos.render,
 ]
 GLOBAL_RENDERERS: list[Callable[[Estate], dict]] = [
     global_rules.render,
     slo_render.render_global,
-    prometheus_config.render_global,
+    thanos.render_global,
     alertmanager.render_global,
     grafana.render_global,
 ]

@@ -8,20 +8,65 @@ names say:
 - SlowResponseTime took a quantile of each bucket series apart: buckets are now summed by
   (service, le) first, as histogram_quantile requires.
 Runbook URLs other than region-down are assumed, on the seed's pattern.
+
+RegionDown is the global ruler's (a dead region cannot say it is dead): it fires when a feeding
+region's Prometheus is no longer seen through Thanos Query. The seed's condition, a node's `up`
+at 0, stays in each region under the name of what it detects, NodeDown.
 """
-from obsgen.model import Alert, AlertCase
+from obsgen.model import Alert, AlertCase, GlobalAlert
 
 RUNBOOKS = "https://runbooks.covergen.ai"
 
+META = (
+    # Always firing: the dead-man's switch behind the region's Watchdog channel pages when the
+    # pings stop, i.e. when the Prometheus, its rule evaluation or its Alertmanager is gone.
+    Alert(
+        name="Watchdog",
+        expr="vector(1)",
+        for_="0s",
+        severity="info",
+        group="meta",
+        summary="The alerting pipeline works; this alert always fires",
+        runbook=f"{RUNBOOKS}/watchdog",
+        cases=(
+            AlertCase("always fires", {'up{job="prometheus"}': "1x5"}, at="1m", fires=True),
+        ),
+    ),
+)
+
+GLOBAL_META = (
+    GlobalAlert(
+        name="Watchdog",
+        expr="vector(1)",
+        for_="0s",
+        severity="info",
+        group="meta",
+        summary="The global ruler evaluates and reaches its Alertmanager; this alert always fires",
+        runbook=f"{RUNBOOKS}/watchdog",
+    ),
+    # Seed 6.2 RegionDown (critical, for 1m), judged from outside the region: the region's own
+    # Prometheus no longer answers through Thanos Query (its self-scrape `up` is gone).
+    GlobalAlert(
+        name="RegionDown",
+        expr='absent(up{job="prometheus"})',
+        for_="1m",
+        severity="critical",
+        group="meta",
+        per_region=True,
+        summary="Region {{ $labels.region }} is not seen by the global view",
+        runbook=f"{RUNBOOKS}/region-down",
+    ),
+)
+
 CRITICAL = (
     Alert(
-        name="RegionDown",
+        name="NodeDown",
         expr='up{job="kubernetes-nodes"} == 0',
         for_="1m",
         severity="critical",
         group="critical",
         summary="Node {{ $labels.instance }} is down",
-        runbook=f"{RUNBOOKS}/region-down",
+        runbook=f"{RUNBOOKS}/node-down",
         cases=(
             AlertCase("fires after a node is down for a minute",
                       {'up{job="kubernetes-nodes",instance="node-1"}': "1 1 0x5"}, at="5m", fires=True,

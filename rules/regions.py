@@ -9,11 +9,28 @@ from obsgen.model import Channel, GlobalView, Region
 # Warnings notify within business hours only (they page nobody; the alert stays active overnight).
 PAGERDUTY = Channel("pagerduty", "platform-oncall", severities=("critical",), slo_tiers=("page",), secret_env="PAGERDUTY_INTEGRATION_KEY")
 SLACK_CRITICAL = Channel("slack", "#alerts-critical", severities=("critical",), secret_env="SLACK_WEBHOOK_URL")
-SLACK_WARNINGS = Channel("slack", "#alerts-warnings", severities=("warning",), slo_tiers=("ticket",), business_hours_only=True, secret_env="SLACK_WEBHOOK_URL")
+# Info alerts join the warnings' channel, in office hours too.
+SLACK_WARNINGS = Channel("slack", "#alerts-warnings", severities=("warning", "info"), slo_tiers=("ticket",), business_hours_only=True, secret_env="SLACK_WEBHOOK_URL")
 SLACK_BUSINESS = Channel("slack", "#business-metrics", severities=(), groups=("business",), secret_env="SLACK_WEBHOOK_URL")
 EMAIL = Channel("email", "oncall@covergen.ai,engineering@covergen.ai", severities=("critical",), secret_env="SMTP_PASSWORD",
                 options={"smarthost": "smtp.covergen.ai:587", "from": "alertmanager@covergen.ai", "auth_username": "alertmanager"})  # assumed
-GLOBAL_CHANNELS = (PAGERDUTY, SLACK_CRITICAL, SLACK_WARNINGS, SLACK_BUSINESS, EMAIL)
+# Seed 6.4 GDPR Violation Detection: alert compliance_team. Alerts labelled team="compliance" go
+# there and nowhere else (not to the generic pager).
+COMPLIANCE = Channel("email", "compliance@covergen.ai", severities=(), teams=("compliance",), secret_env="SMTP_PASSWORD",  # assumed address
+                     options={"smarthost": "smtp.covergen.ai:587", "from": "alertmanager@covergen.ai", "auth_username": "alertmanager"})  # assumed
+# Seed 6.2 pagerduty escalation_policy P15MIN: a critical alert still firing and not silenced
+# (acknowledged) 15 minutes after it began pages the on-call lead.
+ESCALATION = Channel("pagerduty", "platform-oncall-lead", severities=(), escalate_after="15m",
+                     secret_env="PAGERDUTY_ESCALATION_KEY")  # assumed: the lead's PagerDuty service
+
+
+def deadmans_switch(url: str) -> Channel:
+    """Receives only the always-firing Watchdog; the service behind the URL pages when the
+    pings stop (the region's Prometheus, or its Alertmanager, is gone). URL assumed."""
+    return Channel("webhook", url, severities=(), watchdog=True)
+
+
+GLOBAL_CHANNELS = (PAGERDUTY, SLACK_CRITICAL, SLACK_WARNINGS, SLACK_BUSINESS, EMAIL, COMPLIANCE, ESCALATION)
 
 REGIONS = (
     Region(
@@ -27,6 +44,7 @@ REGIONS = (
         scrape_interval="15s",
         evaluation_interval="1m",  # assumed
         retention="30d",
+        retention_size="1TB",  # seed 6.1 storage_size
         isolated=False,
         residency="OPTIONAL",
         cross_border="ALLOWED",
@@ -36,7 +54,7 @@ REGIONS = (
         business_hours="09:00-17:00",
         loki_url="https://loki-us-east.covergen.ai",  # assumed: the seed names no Loki
         elasticsearch_url="https://elasticsearch-us-east.covergen.ai",  # assumed URL; seed 6.4 central_storage regions us_east, eu_west
-        channels=GLOBAL_CHANNELS,
+        channels=(*GLOBAL_CHANNELS, deadmans_switch("https://deadmans-switch.covergen.ai/ping/us-east")),
     ),
     Region(
         name="eu-west",
@@ -49,6 +67,7 @@ REGIONS = (
         scrape_interval="15s",
         evaluation_interval="1m",  # assumed
         retention="30d",
+        retention_size="500GB",  # seed 6.1 storage_size
         isolated=False,
         residency="MANDATORY",
         cross_border="RESTRICTED",
@@ -58,7 +77,7 @@ REGIONS = (
         business_hours="09:00-17:00",
         loki_url="https://loki-eu-west.covergen.ai",  # assumed: the seed names no Loki
         elasticsearch_url="https://elasticsearch-eu-west.covergen.ai",  # assumed URL; seed 6.4 central_storage regions us_east, eu_west
-        channels=GLOBAL_CHANNELS,
+        channels=(*GLOBAL_CHANNELS, deadmans_switch("https://deadmans-switch.covergen.ai/ping/eu-west")),
         anonymize_alerts=True,  # 6.2: gdpr_compliance: alert_data_anonymization
     ),
     Region(
@@ -73,6 +92,7 @@ REGIONS = (
         scrape_interval="15s",
         evaluation_interval="1m",  # assumed
         retention="30d",
+        retention_size="500GB",  # seed 6.1 storage_size
         isolated=False,
         residency="PREFERRED",
         cross_border="WITH_CONSENT",
@@ -82,7 +102,7 @@ REGIONS = (
         business_hours="09:00-17:00",
         loki_url="https://loki-ap-southeast.covergen.ai",  # assumed: the seed names no Loki
         # No Elasticsearch here: seed 6.4 runs the central cluster in us_east and eu_west only.
-        channels=GLOBAL_CHANNELS,
+        channels=(*GLOBAL_CHANNELS, deadmans_switch("https://deadmans-switch.covergen.ai/ping/ap-southeast")),
     ),
     Region(
         name="cn-east",
@@ -94,6 +114,7 @@ REGIONS = (
         scrape_interval="15s",  # assumed: the seed gives none for cn-east
         evaluation_interval="1m",  # assumed
         retention="15d",  # local regulation
+        retention_size="200GB",  # seed 6.1 storage_size
         isolated=True,
         residency="MANDATORY",
         cross_border="PROHIBITED",
@@ -106,10 +127,16 @@ REGIONS = (
         channels=(
             # 6.2 regional_escalation cn_east: notification_channels dingtalk, wechat_work (in-country).
             # DingTalk takes every severity, so business alerts reach it without a group route.
-            Channel("dingtalk", "covergen-cn-oncall", severities=("critical", "warning"),
+            Channel("dingtalk", "covergen-cn-oncall", severities=("critical", "warning", "info"),
                     slo_tiers=("page", "ticket"), secret_env="DINGTALK_WEBHOOK_URL"),
             Channel("wechat_work", "covergen-cn-oncall", severities=("critical",), slo_tiers=("page",),
                     secret_env="WECHAT_WORK_WEBHOOK_URL"),
+            # In-country counterparts of the compliance team, the on-call lead and the switch (assumed).
+            Channel("dingtalk", "covergen-cn-compliance", severities=(), teams=("compliance",),
+                    secret_env="DINGTALK_WEBHOOK_URL"),
+            Channel("wechat_work", "covergen-cn-oncall-lead", severities=(), escalate_after="15m",
+                    secret_env="WECHAT_WORK_WEBHOOK_URL"),
+            deadmans_switch("https://deadmans-switch.covergen.com.cn/ping/cn-east"),
         ),
     ),
 )
@@ -122,4 +149,11 @@ GLOBAL = GlobalView(
     retention_raw="7d",
     retention_5m="30d",
     retention_1h="1y",
+    store_gateways=("thanos-store.covergen.ai:10901",),        # assumed address; seed: 2 replicas behind it
+    rulers=("thanos-ruler-global.covergen.ai:10901",),         # assumed address
+    evaluation_interval="1m",                                  # assumed
+    compaction_schedule="*-*-* 02:00:00",                      # seed 6.1 thanos_compact schedule "0 2 * * *"
+    # The global ruler's own alerts (region="global", and RegionDown of a feeding region):
+    # the platform's channels, and a switch of its own.
+    channels=(*GLOBAL_CHANNELS, deadmans_switch("https://deadmans-switch.covergen.ai/ping/global")),
 )

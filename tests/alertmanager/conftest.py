@@ -52,7 +52,7 @@ def destinations(tree: Path, where: str, labels: dict[str, str]) -> set[str]:
     office = _office_hours_receivers(config["route"])
     out = set()
     for name in amtool.route(config_path(tree, where), labels):
-        suffix = " (business hours)" if name in office else ""
+        suffix = " (business hours)" if name in office else " (lead)" if "escalation" in name else ""
         out |= {f"{channel}{suffix}" for channel in channels_of(receivers[name])}
     return out
 

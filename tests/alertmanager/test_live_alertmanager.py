@@ -23,6 +23,7 @@ BINARY = shutil.which("prometheus-alertmanager") or shutil.which("alertmanager")
 # What the deploy's environment would hold; test values, never real keys.
 ENV = {
     "PAGERDUTY_INTEGRATION_KEY": "test-pagerduty-key-0123456789",
+    "PAGERDUTY_ESCALATION_KEY": "test-pagerduty-lead-key-9876543210",
     "SLACK_WEBHOOK_URL": "http://127.0.0.1:9/slack-test-hook",
     "SMTP_PASSWORD": "test-smtp-password",
 }

@@ -52,7 +52,7 @@ def test_the_secret_manifest_names_each_file_and_its_variable_never_a_value(tree
     manifest = __import__("yaml").safe_load((tree / "us-east" / names.alertmanager_secrets_file()).read_text())
     assert manifest["secret_files"] == [
         {"path": f"{policy.SECRETS_DIR}/{env}", "from_env": env, "mode": "0400"}
-        for env in ("PAGERDUTY_INTEGRATION_KEY", "SLACK_WEBHOOK_URL", "SMTP_PASSWORD")
+        for env in ("PAGERDUTY_ESCALATION_KEY", "PAGERDUTY_INTEGRATION_KEY", "SLACK_WEBHOOK_URL", "SMTP_PASSWORD")
     ]
 
 
@@ -63,12 +63,15 @@ def test_cn_east_bridges_take_their_secrets_from_their_own_environment(tree):
         ("dingtalk", "DINGTALK_WEBHOOK_URL"), ("wechat_work", "WECHAT_WORK_WEBHOOK_URL")}
 
 
-def test_cn_east_notifies_only_through_bridges_on_its_own_host(tree):
+def test_cn_east_notifies_only_through_bridges_on_its_own_host_and_its_in_country_switch(tree):
     config = load_config(tree, "cn-east")
     kinds = {k for r in config["receivers"] for k in r if k != "name"}
     assert kinds == {"webhook_configs"}
     urls = [c["url"] for r in config["receivers"] for c in r.get("webhook_configs", [])]
-    assert urls and all(u.startswith("http://127.0.0.1:") for u in urls)
+    switch = [r for r in config["receivers"] if r["name"] == "deadmans-switch"]
+    assert [c["url"] for c in switch[0]["webhook_configs"]] == ["https://deadmans-switch.covergen.com.cn/ping/cn-east"]
+    assert urls and all(u.startswith("http://127.0.0.1:") or u.startswith("https://deadmans-switch.covergen.com.cn/")
+                        for u in urls)
 
 
 def test_the_global_alertmanager_has_no_receiver_for_an_isolated_region(tree, estate):
@@ -122,10 +125,10 @@ def test_business_hours_are_in_the_regions_time_zone(tree, where, location, hour
     assert spec["weekdays"] == ["monday:friday"]
 
 
-def test_critical_inhibits_the_warning_of_the_same_alert_region_and_service(tree):
+def test_critical_inhibits_the_warning_of_the_same_alert_region_service_and_slo(tree):
     rules = load_config(tree, "us-east")["inhibit_rules"]
     assert {"source_matchers": ['severity="critical"'], "target_matchers": ['severity="warning"'],
-            "equal": ["alertname", "region", "service"]} in rules
+            "equal": ["alertname", "region", "service", "slo"]} in rules
 
 
 def _alertmanager_bytes(estate) -> dict[str, bytes]:

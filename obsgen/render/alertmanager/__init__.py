@@ -6,10 +6,12 @@ that region's channels; an isolated region's alerts never reach it (seed 1.3, 7)
 arrive it is dropped by an explicit route that a route test proves."""
 from __future__ import annotations
 
+import dataclasses
+
 from obsgen import names
 from obsgen.model import Estate, Region
 from obsgen.render.alertmanager import policy, routing, secrets
-from obsgen.render.alertmanager.cases import document, isolated_cases, region_cases
+from obsgen.render.alertmanager.cases import document, global_cases, isolated_cases, region_cases
 
 
 def _root(routes: list[dict]) -> dict:
@@ -55,6 +57,14 @@ def global_config(estate: Estate) -> dict:
                        "routes": routing.routes(dests, region.name)})
         receivers += routing.receivers(dests, region, region.name)
         intervals.append(routing.business_hours(region, region.name))
+    # Everything else: the global ruler's alerts (region="global") and any alert without a
+    # region, to the global view's channels; office-hours channels follow the sun (any feeding
+    # region's business hours).
+    audience = global_audience(estate)
+    dests = routing.destinations(estate, audience)
+    routes.append({"receiver": names.AM_UNROUTED,
+                   "routes": routing.routes(dests, names.GLOBAL_REGION, [i["name"] for i in intervals])})
+    receivers += routing.receivers(dests, audience, names.GLOBAL_REGION)
     return {
         "global": {"resolve_timeout": policy.RESOLVE_TIMEOUT},
         "route": _root(routes),
@@ -64,13 +74,21 @@ def global_config(estate: Estate) -> dict:
     }
 
 
+def global_audience(estate: Estate) -> Region:
+    """The global view as routing sees a region: its own channels, notifications without user
+    data (it spans regions whose data may not leave them), alerts of no particular region."""
+    return dataclasses.replace(estate.global_regions[0], name=names.GLOBAL_REGION,
+                               channels=estate.global_view.channels, anonymize_alerts=True)
+
+
 def render_global(estate: Estate) -> dict[str, dict]:
     if estate.global_view is None:
         return {}
     cases = [c for r in estate.global_regions for c in region_cases(estate, r, r.name)]
     cases += [c for r in estate.regions if not r.feeds_global for c in isolated_cases(estate, r)]
+    cases += global_cases(estate, global_audience(estate))
     return {
         names.alertmanager_file(): global_config(estate),
         names.alertmanager_routes_test_file(): document(cases),
-        names.alertmanager_secrets_file(): secrets.manifest(list(estate.global_regions)),
+        names.alertmanager_secrets_file(): secrets.manifest([*estate.global_regions, global_audience(estate)]),
     }

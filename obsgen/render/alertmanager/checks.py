@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from obsgen import names
 from obsgen.model import Region, applies
 from obsgen.render.alertmanager import policy
 
@@ -17,7 +18,12 @@ def region(c, r: Region) -> None:
         _channel(c, ch, f"{what} channel {ch.kind} {ch.target}")
     taken = {s for ch in r.channels for s in ch.severities}
     grouped = {g for ch in r.channels for g in ch.groups}
+    switch = any(ch.watchdog for ch in r.channels)
     for alert in c.estate.alerts:
+        if alert.name == names.WATCHDOG_ALERT:
+            if applies(alert, r) and not switch:
+                c.fail(r, what, f"no channel is a dead-man's switch (watchdog=True): alert {alert.name} would go nowhere")
+            continue
         if applies(alert, r) and alert.severity not in taken and alert.group not in grouped:
             c.fail(r, what, f"no channel takes {alert.severity} alerts, so alert {alert.name} would notify nobody")
 
@@ -28,8 +34,13 @@ def _channel(c, ch, what: str) -> None:
     for tier in ch.slo_tiers:
         if tier not in policy.TIER_SEVERITY:
             c.fail(ch, what, f"unknown SLO tier {tier!r} (one of {', '.join(policy.TIER_SEVERITY)})")
-    if not (ch.severities or ch.groups or ch.slo_tiers):
-        c.fail(ch, what, "takes no severity, group or SLO tier: it would receive nothing")
+    if not (ch.severities or ch.groups or ch.slo_tiers or ch.teams or ch.watchdog or ch.escalate_after):
+        c.fail(ch, what, "takes no severity, group, SLO tier or team, nor the Watchdog or escalations: "
+                         "it would receive nothing")
+    if ch.escalate_after is not None:
+        c.duration(ch, what, "escalate_after", ch.escalate_after)
+    if ch.watchdog and (ch.severities or ch.groups or ch.slo_tiers or ch.teams):
+        c.fail(ch, what, "a dead-man's switch takes the Watchdog alone (no severities, groups, tiers or teams)")
     if not isinstance(ch.business_hours_only, bool):
         c.fail(ch, what, f"business_hours_only must be True or False, got {ch.business_hours_only!r}")
     if not isinstance(ch.options, Mapping) or not all(isinstance(v, str) and v for v in ch.options.values()):

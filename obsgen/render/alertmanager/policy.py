@@ -55,10 +55,18 @@ RESOLVE_TIMEOUT = "5m"
 # page -> critical, ticket -> warning.
 TIER_SEVERITY = {"page": "critical", "ticket": "warning"}
 
-# A critical alert silences the warning of the same thing (same name, region, service);
-# an SLO's page silences its own ticket.
-INHIBIT_EQUAL = GROUP_BY
+# A critical alert silences the warning of the same thing (same name, region, service and SLO:
+# a label missing on both sides is equal, so alerts without an SLO compare as before, while one
+# SLO's page never silences another SLO's ticket of the same service); an SLO's page silences
+# its own ticket.
+INHIBIT_EQUAL = (*GROUP_BY, names.SLO)
 SLO_INHIBIT_EQUAL = (names.REGION, names.SERVICE, names.SLO)
+
+# The Watchdog reaches its dead-man's switch at once and every 5 minutes after (assumed: the
+# switch pages when 10 minutes pass without a ping).
+WATCHDOG_TIMINGS = (("group_wait", "0s"), ("group_interval", "1m"), ("repeat_interval", "5m"))
+# Seed 6.2 escalation_policy P15MIN: the lead is reminded every 15 minutes while it lasts.
+ESCALATION_REPEAT = "15m"
 
 # Business hours are weekdays (seed 6.2 gives hours only; days assumed).
 BUSINESS_DAYS = ("monday:friday",)

@@ -1,8 +1,14 @@
 """Which alerts go to which channels: the region's routes as data, then as Alertmanager routes.
 
-A destination is one step of the routing: the alerts it takes (an alert group, an SLO tier, a
-severity), the channels that receive them, and whether routing goes on after it. Group
-destinations go on (a business alert is also routed by its severity); the others stop."""
+A destination is one step of the routing: the alerts it takes, the channels that receive them,
+and whether routing goes on after it. In order:
+1. the Watchdog, to the dead-man's switch alone (stops);
+2. a team's alerts (team="compliance"), to that team alone (stops);
+3. escalation: a critical alert still firing and unsilenced after the channel's delay reaches the
+   on-call lead (its group_wait is the delay: an alert resolved or silenced sooner is never sent);
+   goes on;
+4. alert groups (business), goes on (a business alert is also routed by its severity);
+5. SLO tiers, then 6. severities: stop."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -21,14 +27,18 @@ class Destination:
     channels: tuple[Channel, ...]
     goes_on: bool                         # `continue`: later destinations may also take the alert
     group_by: tuple[str, ...]
-    alertnames: frozenset[str] | None = None  # group destinations: the alerts of the group
+    alertnames: frozenset[str] | None = None  # group and Watchdog destinations: the alerts taken
     slo_severity: str | None = None       # SLO destinations: the tier's severity
-    severity: str | None = None           # severity destinations
+    severity: str | None = None           # severity and escalation destinations
+    team: str | None = None               # team destinations
+    timings: tuple[tuple[str, str], ...] = ()  # group_wait, group_interval, repeat_interval overrides
 
     def takes(self, labels: Mapping[str, str]) -> bool:
         """The same decision as `matchers`, in Python: the route tests' expectations."""
         if self.alertnames is not None:
             return labels.get(names.ALERTNAME) in self.alertnames
+        if self.team is not None:
+            return labels.get(names.TEAM) == self.team
         if self.slo_severity is not None:
             return bool(labels.get(names.SLO)) and labels.get(names.SEVERITY) == self.slo_severity
         return labels.get(names.SEVERITY) == self.severity
@@ -47,6 +57,20 @@ class Destination:
 
 def destinations(estate: Estate, region: Region) -> list[Destination]:
     out = []
+    switch = tuple(c for c in region.channels if c.watchdog)
+    if switch:
+        out.append(Destination("deadmans-switch", (f'{names.ALERTNAME}="{names.WATCHDOG_ALERT}"',), switch, False,
+                               policy.GROUP_BY, alertnames=frozenset({names.WATCHDOG_ALERT}),
+                               timings=policy.WATCHDOG_TIMINGS))
+    for team in sorted({t for c in region.channels for t in c.teams}):
+        channels = tuple(c for c in region.channels if team in c.teams)
+        out.append(Destination(f"team-{team}", (f'{names.TEAM}="{team}"',), channels, False, policy.GROUP_BY,
+                               team=team))
+    for delay in sorted({c.escalate_after for c in region.channels if c.escalate_after}):
+        channels = tuple(c for c in region.channels if c.escalate_after == delay)
+        out.append(Destination(f"escalation-{delay}", (f'{names.SEVERITY}="critical"',), channels, True,
+                               policy.GROUP_BY, severity="critical",
+                               timings=(("group_wait", delay), ("repeat_interval", policy.ESCALATION_REPEAT))))
     for group in sorted({g for c in region.channels for g in c.groups}):
         alerts = frozenset(a.name for a in estate.alerts if a.group == group and applies(a, region))
         channels = tuple(c for c in region.channels if group in c.groups)
@@ -78,7 +102,8 @@ def expected_receivers(dests: list[Destination], labels: Mapping[str, str], pref
     return out or [names.AM_UNROUTED]
 
 
-def routes(dests: list[Destination], prefix: str | None = None) -> list[dict]:
+def routes(dests: list[Destination], prefix: str | None = None, office_hours: list[str] | None = None) -> list[dict]:
+    """`office_hours`: the time intervals office-hours channels keep (default: the region's own)."""
     out = []
     for dest in dests:
         parts = dest.parts()
@@ -86,8 +111,9 @@ def routes(dests: list[Destination], prefix: str | None = None) -> list[dict]:
             route = {"receiver": names.am_receiver(stem, prefix), "matchers": list(dest.matchers)}
             if dest.group_by != policy.GROUP_BY:
                 route["group_by"] = list(dest.group_by)
+            route.update(dest.timings)
             if office:
-                route["active_time_intervals"] = [names.am_business_hours(prefix)]
+                route["active_time_intervals"] = office_hours or [names.am_business_hours(prefix)]
             if dest.goes_on or i < len(parts) - 1:
                 route["continue"] = True
             out.append(route)

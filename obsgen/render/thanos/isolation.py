@@ -1,0 +1,71 @@
+"""The isolation check over the global tier's files: nothing of an isolated region may appear in
+them, neither an endpoint (any of its hosts) nor, in the Thanos files, its name (a selector or
+a label naming it would pull its series into the global view). The global Alertmanager names an
+isolated region on purpose, in the route that drops its alerts: there only endpoints count.
+
+Renderers call `check` on what they write; tests/thanos/test_isolation.py runs `violations`
+over the whole built tree and shows, by mutation, that a slipped-in endpoint is caught."""
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from obsgen import names
+from obsgen.model import Estate, Region
+
+_URL_FIELDS = ("prometheus_url", "alertmanager_url", "grafana_url", "loki_url", "elasticsearch_url")
+
+
+class IsolationError(RuntimeError):
+    pass
+
+
+def hosts(region: Region) -> set[str]:
+    out = {urlsplit(getattr(region, f)).hostname for f in _URL_FIELDS if getattr(region, f, None)}
+    if region.thanos_sidecar:
+        out.add(region.thanos_sidecar.rsplit(":", 1)[0])
+    return {h for h in out if h}
+
+
+def _text(doc) -> str:
+    if isinstance(doc, bytes):
+        return doc.decode()
+    from obsgen import serialize
+    return serialize.to_yaml(doc).decode()
+
+
+def _tokens(region: Region, with_name: bool) -> list[tuple[str, re.Pattern]]:
+    found = [(f"endpoint {h}", re.compile(rf"(?<![\w.-]){re.escape(h)}(?![\w-])")) for h in sorted(hosts(region))]
+    if with_name:
+        found.append((f"region name {region.name}", re.compile(rf"(?<![\w-]){re.escape(region.name)}(?![\w-])")))
+    return found
+
+
+def names_allowed(path: str) -> bool:
+    """Files that may name an isolated region (to drop what it sends): the global Alertmanager's."""
+    return "/alertmanager/" in f"/{path}"
+
+
+def violations(estate: Estate, docs: dict[str, object]) -> list[str]:
+    """'path: what' for each trace of an isolated region in `docs` ({path: document})."""
+    out = []
+    for region in (r for r in estate.regions if not r.feeds_global):
+        for path, doc in sorted(docs.items()):
+            text = _text(doc)
+            for what, pattern in _tokens(region, with_name=not names_allowed(path)):
+                if pattern.search(text):
+                    out.append(f"{path}: {what} of isolated region {region.name}")
+    return out
+
+
+def global_documents(docs: dict[str, object]) -> dict[str, object]:
+    """Of a built tree ({path under generated/: document}): the files the global view reads or
+    runs, and each region's Thanos files (they feed it)."""
+    return {p: d for p, d in docs.items()
+            if p.startswith(f"{names.GLOBAL_DIR}/") or p.split("/")[1:2] == ["thanos"]}
+
+
+def check(estate: Estate, docs: dict[str, object], where: str) -> None:
+    found = violations(estate, {f"{where}/{p}": d for p, d in docs.items()})
+    if found:
+        raise IsolationError("isolation broken: " + "; ".join(found))
