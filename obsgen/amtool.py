@@ -1,22 +1,18 @@
 """Run Alertmanager's own checker and route tester over the generated tree."""
 from __future__ import annotations
 
-import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
-from obsgen import names
+from obsgen import names, tools
 from obsgen.promtool import Result
 
 
 def binary() -> str:
-    found = shutil.which("amtool")
-    if not found:
-        raise FileNotFoundError("amtool not found: install Debian's prometheus-alertmanager package")
-    return found
+    return tools.path("amtool")
 
 
 def config_files(out: Path) -> list[Path]:

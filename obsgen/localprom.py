@@ -35,6 +35,7 @@ from typing import Iterable, Sequence
 import requests
 import yaml
 
+from obsgen import tools
 from obsgen.synth import BLOCK_SECONDS, Scenario, iter_write_openmetrics
 
 # Prometheus refuses range queries with more points than this per series.
@@ -138,8 +139,9 @@ class LocalPrometheus:
         rule_files: Sequence[Path] = (),
         evaluation_interval: int = 60,
         retention: str = "400d",
-        prometheus_bin: str = "prometheus",
-        promtool_bin: str = "promtool",
+        version: str | None = None,
+        prometheus_bin: str | None = None,
+        promtool_bin: str | None = None,
         ready_timeout: float = 60.0,
         extra_args: Sequence[str] = (),
     ) -> None:
@@ -148,8 +150,10 @@ class LocalPrometheus:
         self.rule_files = [Path(p).resolve() for p in rule_files]
         self.evaluation_interval = evaluation_interval
         self.retention = retention
-        self.prometheus_bin = prometheus_bin
-        self.promtool_bin = promtool_bin
+        # Prometheus `version` ("2" or "3", default obsgen.tools.prometheus_version()), unless
+        # the binaries are named.
+        self.prometheus_bin = prometheus_bin or tools.prometheus(version)
+        self.promtool_bin = promtool_bin or tools.promtool(version)
         self.ready_timeout = ready_timeout
         self.extra_args = tuple(extra_args)
         self.port: int | None = None
@@ -398,5 +402,6 @@ class LocalPrometheus:
         ]
 
 
-def prometheus_available(prometheus_bin: str = "prometheus", promtool_bin: str = "promtool") -> bool:
-    return all(shutil.which(b) for b in (prometheus_bin, promtool_bin)) and os.name == "posix"
+def prometheus_available(version: str | None = None) -> bool:
+    version = tools.prometheus_version(version)
+    return all(tools.find(t + version) for t in ("prometheus", "promtool")) and os.name == "posix"

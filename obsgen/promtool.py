@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+
+from obsgen import tools
 
 
 @dataclass(frozen=True)
@@ -16,11 +17,9 @@ class Result:
     output: str
 
 
-def binary() -> str:
-    found = shutil.which("promtool")
-    if not found:
-        raise FileNotFoundError("promtool not found: install Debian's prometheus package (apt-get install prometheus)")
-    return found
+def binary(version: str | None = None) -> str:
+    """promtool of Prometheus `version` ("2" or "3"); by default 3, or $OBSGEN_PROMETHEUS_VERSION."""
+    return tools.promtool(version)
 
 
 def rule_files(out: Path) -> list[Path]:
@@ -35,23 +34,24 @@ def config_files(out: Path) -> list[Path]:
     return sorted(Path(out).glob("*/prometheus/prometheus.yml"))
 
 
-def check_config(files: list[Path]) -> Result | None:
+def check_config(files: list[Path], version: str | None = None) -> Result | None:
     """Also checks every rule file each config names."""
     if not files:
         return None
-    return _run("promtool check config", [binary(), "check", "config", *map(str, files)])
+    return _run("promtool check config", [binary(version), "check", "config", *map(str, files)])
 
 
-def check_rules(files: list[Path]) -> Result:
-    return _run("promtool check rules", [binary(), "check", "rules", *map(str, files)])
+def check_rules(files: list[Path], version: str | None = None) -> Result:
+    return _run("promtool check rules", [binary(version), "check", "rules", *map(str, files)])
 
 
-def test_rules(files: list[Path], workers: int | None = None) -> Result:
+def test_rules(files: list[Path], workers: int | None = None, version: str | None = None) -> Result:
     """promtool runs its files one after another: spread them over the cores, largest first."""
     workers = workers or os.cpu_count() or 1
     ordered = sorted(files, key=lambda f: -Path(f).stat().st_size)
+    promtool = binary(version)
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        results = list(pool.map(lambda f: _run("promtool test rules", [binary(), "test", "rules", str(f)]), ordered))
+        results = list(pool.map(lambda f: _run("promtool test rules", [promtool, "test", "rules", str(f)]), ordered))
     failed = [r.output for r in results if not r.ok]
     return Result("promtool test rules", not failed, "\n".join(failed))
 

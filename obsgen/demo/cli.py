@@ -37,7 +37,7 @@ def demo(root: Path, generated: Path | None, days: int, html_path: Path | None, 
     started = time.monotonic()
     say = run.say_to(sys.stderr)
     if not prometheus_available():
-        click.echo("error: prometheus and promtool are not installed (Debian: apt-get install prometheus)", err=True)
+        click.echo("error: prometheus and promtool are not installed: run scripts/setup", err=True)
         sys.exit(2)
     estate = _load(root)
     workdir = Path(tempfile.mkdtemp(prefix="obsgen-demo-"))

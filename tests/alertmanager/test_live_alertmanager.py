@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
 import socket
 import subprocess
 import time
@@ -14,11 +13,11 @@ import pytest
 import requests
 import yaml
 
-from obsgen import names
+from obsgen import names, tools
 from obsgen.render.alertmanager import policy
 from tests.alertmanager.conftest import config_path
 
-BINARY = shutil.which("prometheus-alertmanager") or shutil.which("alertmanager")
+pytestmark = pytest.mark.tool("alertmanager")
 
 # What the deploy's environment would hold; test values, never real keys.
 ENV = {
@@ -51,7 +50,7 @@ def _start(tree: Path, where: str, tmp: Path):
     config.write_text(config_path(tree, where).read_text().replace(policy.SECRETS_DIR, str(secrets)))
     port = _free_port()
     proc = subprocess.Popen(
-        [BINARY, f"--config.file={config}", f"--web.listen-address=127.0.0.1:{port}",
+        [tools.path("alertmanager"), f"--config.file={config}", f"--web.listen-address=127.0.0.1:{port}",
          "--cluster.listen-address=", f"--storage.path={tmp / 'data'}", "--log.level=warn"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}"

@@ -11,6 +11,8 @@ from obsgen import amtool, names
 from obsgen.cli import main
 from tests.alertmanager.conftest import ROOT
 
+pytestmark = pytest.mark.tool("amtool")
+
 
 def test_every_generated_config_passes_amtool_check_config(tree):
     files = amtool.config_files(tree)
@@ -65,6 +67,7 @@ def test_a_wrong_routing_tree_fails_its_route_tests(tree, tmp_path, mutate, brok
 
 # These run `obsgen test` on the partial tree of the fixture: the other targets' steps have their
 # own tests, so only the Alertmanager steps' lines and the failing exit are asserted.
+@pytest.mark.tool("promtool")
 def test_obsgen_test_runs_the_alertmanager_checks(tree):
     result = CliRunner().invoke(main, ["test", "--root", str(ROOT), "--out", str(tree)])
     assert "amtool check-config: ok" in result.output
@@ -72,6 +75,7 @@ def test_obsgen_test_runs_the_alertmanager_checks(tree):
     assert "5 Alertmanager configs checked, 5 route-test files run" in result.output
 
 
+@pytest.mark.tool("promtool")
 def test_obsgen_test_fails_when_a_route_case_fails(tree, tmp_path):
     copy = _mutated(tree, tmp_path, _slo_route_gone)
     result = CliRunner().invoke(main, ["test", "--root", str(ROOT), "--out", str(copy)])

@@ -5,6 +5,8 @@ import pytest
 
 from tests.alertmanager.conftest import destinations
 
+pytestmark = pytest.mark.tool("amtool")
+
 # A critical also reaches the on-call lead's PagerDuty, after 15 minutes unsilenced (group_wait).
 LEAD = {"pagerduty (lead)"}
 PAGE = {"pagerduty", "slack #alerts-critical", "email oncall@covergen.ai,engineering@covergen.ai"} | LEAD

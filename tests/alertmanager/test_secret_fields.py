@@ -9,6 +9,8 @@ import yaml
 from obsgen import amtool
 from obsgen.render.alertmanager import policy
 
+pytestmark = pytest.mark.tool("amtool")
+
 _MINIMAL = {
     "pagerduty_configs": {},
     "slack_configs": {"channel": "#x"},

@@ -46,6 +46,8 @@ def test_blocks_cover_the_history_in_tsdb_block_ranges():
     assert block_seconds(30 * 86400) == 486 * 3600
 
 
+@pytest.mark.tool("prometheus")
+@pytest.mark.tool("prometheus")
 def test_recorded_windows_match_the_synthetic_truth_exactly(tmp_path):
     estate = load_estate(ROOT)
     region = estate.regions[story.ROLES.index(story.SLOW_BURN)]

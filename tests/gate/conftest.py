@@ -36,8 +36,9 @@ class _Running:
 
 
 @pytest.fixture(scope="session")
-def prom(tmp_path_factory, estate, scenarios):
-    """Every test region's history and the SLO engine's recording rules over all of it."""
+def prom(tmp_path_factory, estate, scenarios, prometheus_version):
+    """Every test region's history and the SLO engine's recording rules over all of it, in the
+    test's Prometheus version (one server per version)."""
     if os.environ.get("OBSGEN_GATE_TEST_PROM"):
         yield _Running(os.environ["OBSGEN_GATE_TEST_PROM"])
         return
@@ -49,7 +50,7 @@ def prom(tmp_path_factory, estate, scenarios):
 
 
 @pytest.fixture(scope="session")
-def young_prom(tmp_path_factory, estate, scenarios):
+def young_prom(tmp_path_factory, estate, scenarios, prometheus_version):
     """north alone, its rules deployed three hours before the end of its 27-hour history."""
     from dataclasses import replace
 

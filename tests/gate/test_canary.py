@@ -17,6 +17,8 @@ from tests.gate.gaterun import config_for
 
 import time
 
+pytestmark = pytest.mark.tool("prometheus")
+
 CANARY_SERVICES = ("shop", "cart", "pay")
 
 

@@ -14,6 +14,8 @@ from tests.gate import synthetic
 from tests.gate.estate_root import write_config, write_root
 from tests.gate.truth import grid_end, window_counts
 
+pytestmark = pytest.mark.tool("prometheus")
+
 SCHEMA = Path(__file__).resolve().parents[2] / "obsgen" / "gate" / "report" / "gate-result.schema.json"
 AT = str(synthetic.END)
 

@@ -146,6 +146,7 @@ def test_at_defaults_to_now():
     assert parse_at(None, now=123.5) == 123.5
 
 
+@pytest.mark.tool("prometheus")
 def test_a_real_prometheus_without_the_series_then_stopped(root, tmp_path):
     """Running but empty: no data. Stopped: unreachable. Both exit 3, neither ever 0."""
     from obsgen.localprom import LocalPrometheus

@@ -167,6 +167,7 @@ TLS_CASES = {
 
 
 @pytest.mark.parametrize("ca, cert, status", TLS_CASES.values(), ids=list(TLS_CASES))
+@pytest.mark.tool("openssl")
 def test_tls(root, pki, ca, cert, status):
     spec = {}
     if ca:

@@ -28,6 +28,7 @@ def test_the_page_loads_nothing_from_outside_and_runs_no_script():
     assert 'http-equiv="Content-Security-Policy" content="default-src &#x27;none&#x27;;' in text
 
 
+@pytest.mark.tool("chromium")
 def test_chromium_renders_one_row_per_slo_and_region_and_a_chart_per_burn_down(dom):
     assert len(re.findall(r'<tr class="slo-row"', dom)) == 6
     assert len(re.findall(r'<tr class="canary-row"', dom)) == 1
@@ -36,11 +37,13 @@ def test_chromium_renders_one_row_per_slo_and_region_and_a_chart_per_burn_down(d
     assert 'id="decision"' in dom and "CANNOT-EVALUATE" in dom
 
 
+@pytest.mark.tool("chromium")
 def test_a_script_in_a_label_value_reaches_the_dom_as_text_not_as_an_element(dom):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in dom
     assert "<script" not in dom.lower()
 
 
+@pytest.mark.tool("chromium")
 def test_the_screenshot_shows_the_coloured_banner_badges_and_chart_lines(page, tmp_path):
     shot = chromium.screenshot(page, tmp_path / "gate.png", size="800,600")
     width, height, _ = chromium.png_pixels(shot)
@@ -48,6 +51,7 @@ def test_the_screenshot_shows_the_coloured_banner_badges_and_chart_lines(page, t
     assert chromium.coloured_pixels(shot) > 20_000   # the banner alone is ~760 x 60
 
 
+@pytest.mark.tool("chromium")
 def test_a_blank_page_would_fail_the_screenshot_check(tmp_path):
     blank = tmp_path / "blank.html"
     blank.write_text("<!DOCTYPE html><html><body></body></html>")

@@ -34,6 +34,7 @@ def _rendered_exprs(tree) -> list[tuple[str, str]]:
     return out
 
 
+@pytest.mark.tool("node")
 def test_every_rendered_logql_expression_parses_with_grafanas_grammar(tree):
     exprs = _rendered_exprs(tree)
     assert len(exprs) >= 3, "no LogQL rendered: this test would prove nothing"
@@ -49,6 +50,7 @@ def broken_results():
 
 
 @pytest.mark.parametrize("query", [pytest.param(q, id=i) for i, q in BROKEN])
+@pytest.mark.tool("node")
 def test_the_grammar_rejects(query, broken_results):
     assert not broken_results[query]["ok"]
 

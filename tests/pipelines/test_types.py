@@ -12,6 +12,8 @@ import yaml
 from obsgen import names
 from tests.pipelines.node import check
 
+pytestmark = pytest.mark.tool("node")
+
 KINDS = (("/elasticsearch/index_template/", "index_template", json.loads), ("/elasticsearch/ilm_policy/", "ilm_policy", json.loads),
          (f"/{names.FLUENT_BIT_STATEFULSET_FILE}", "k8s_statefulset", yaml.safe_load),
          (f"/{names.FLUENT_BIT_SERVICE_FILE}", "k8s_service", yaml.safe_load))

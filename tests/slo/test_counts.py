@@ -17,6 +17,8 @@ CASES = [
 ]
 
 
+@pytest.mark.tool("promtool")
+@pytest.mark.prometheus_versions("2", "3")
 @pytest.mark.parametrize("series,expected", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_the_5m_request_count_is_the_exact_sum_of_increments(tmp_path, series, expected):
     s, r = slo(), region()

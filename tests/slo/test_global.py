@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from obsgen import names, promtool, serialize
 from obsgen.load import load_estate
 from obsgen.slo.render import render_global
@@ -20,6 +22,7 @@ def test_an_isolated_region_never_enters_a_global_series():
             assert name not in rule["expr"], rule
 
 
+@pytest.mark.tool("promtool")
 def test_the_global_error_ratio_is_the_ratio_of_regional_sums_not_their_mean(tmp_path):
     """us-east: 1 error in 1000; eu-west: 50 in 100. Mean of ratios 25.05%; truth 51/1100.
     cn-east's 100% errors stay out."""

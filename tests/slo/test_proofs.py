@@ -17,12 +17,15 @@ CASES = [
 ]
 
 
+@pytest.mark.tool("promtool")
+@pytest.mark.prometheus_versions("2", "3")
 @pytest.mark.parametrize("s", [c[1] for c in CASES], ids=[c[0] for c in CASES])
 def test_generated_proofs_pass(tmp_path, s):
     result = promtool.test_rules([write(tmp_path, s, region())])
     assert result.ok, result.output
 
 
+@pytest.mark.tool("promtool")
 def test_proofs_at_a_30s_evaluation_interval_pass(tmp_path):
     result = promtool.test_rules([write(tmp_path, slo(objective=99.9), region(evaluation_interval="30s"))])
     assert result.ok, result.output
@@ -55,6 +58,7 @@ def _mutations():
             ("an alert expected with the other tier's label", wrong_tier_label)]
 
 
+@pytest.mark.tool("promtool")
 @pytest.mark.parametrize("mutate", [m[1] for m in _mutations()], ids=[m[0] for m in _mutations()])
 def test_a_wrong_expectation_makes_promtool_fail(tmp_path, mutate):
     s, r = slo(), region()

@@ -43,6 +43,8 @@ OUTAGE = Incident(END - 20 * HOUR, 30 * 60, error_ratio=1.0)
 SLOW = Incident(END - 10 * HOUR, HOUR, latency_shares=(0.05, 0.3, 0.8))
 REL = 1e-9  # float rounding only
 
+pytestmark = [pytest.mark.tool("prometheus"), pytest.mark.prometheus_versions("2", "3")]
+
 LEVEL1 = """groups:
 - name: slo-level1
   rules:
@@ -76,7 +78,7 @@ def build_scenario() -> Scenario:
 
 
 @pytest.fixture(scope="module")
-def env(tmp_path_factory):
+def env(tmp_path_factory, prometheus_version):
     root = tmp_path_factory.mktemp("localprom")
     sc = build_scenario()
     (root / "level1.yml").write_text(LEVEL1)

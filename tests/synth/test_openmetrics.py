@@ -7,6 +7,7 @@ from collections import defaultdict
 
 import pytest
 
+from obsgen import tools
 from obsgen.synth import (
     BLOCK_SECONDS,
     HOUR,
@@ -95,16 +96,19 @@ def parse_dump(text: str) -> dict[tuple, list[tuple[int, float]]]:
     return out
 
 
+@pytest.mark.tool("promtool")
+@pytest.mark.prometheus_versions("2", "3")
 def test_promtool_imports_exactly_the_synthetic_samples(tmp_path):
+    promtool = tools.promtool()
     sc = scenario()
     files = write_openmetrics(sc, tmp_path / "om")
     assert len(files) == len(window_starts(sc))
     blocks = tmp_path / "blocks"
     for f in files:
-        subprocess.run(["promtool", "tsdb", "create-blocks-from", "openmetrics", "-q", str(f), str(blocks)], check=True)
+        subprocess.run([promtool, "tsdb", "create-blocks-from", "openmetrics", "-q", str(f), str(blocks)], check=True)
     assert len(list(blocks.glob("*/meta.json"))) == len(files)  # one block per 2h file
     (blocks / "wal").mkdir()
-    dump = subprocess.run(["promtool", "tsdb", "dump", str(blocks)], check=True, capture_output=True, text=True).stdout
+    dump = subprocess.run([promtool, "tsdb", "dump", str(blocks)], check=True, capture_output=True, text=True).stdout
     imported = parse_dump(dump)
 
     expected = {}
