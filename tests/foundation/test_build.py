@@ -84,6 +84,7 @@ def _build_cmd(root: Path) -> list[str]:
     return [sys.executable, "-m", "obsgen.cli", "build", "--root", str(root)]
 
 
+@pytest.mark.tool("obsgen")  # real builds in subprocesses, killed on a timer: a minute or more
 def test_a_build_killed_at_any_moment_leaves_the_old_tree_or_the_new(tmp_path):
     root = write_estate(tmp_path)
     # A large enough new tree that the kill often lands while files are being written.
@@ -113,6 +114,8 @@ def test_a_build_killed_at_any_moment_leaves_the_old_tree_or_the_new(tmp_path):
     assert outcomes == {"old", "new"}, "the kills never landed both before and after the swap"
 
 
+@pytest.mark.tool("promtool", "amtool")
+@pytest.mark.prometheus_versions("2", "3")
 def test_promtool_proofs_can_fail(tmp_path):
     root = write_estate(tmp_path, replace={"rules/alerts.py": (
         "from obsgen.model import Alert, AlertCase\n"
@@ -126,6 +129,8 @@ def test_promtool_proofs_can_fail(tmp_path):
     assert "claims to fire" in result.output
 
 
+@pytest.mark.tool("promtool", "amtool")
+@pytest.mark.prometheus_versions("2", "3")
 def test_promtool_accepts_the_example_estate():
     result = CliRunner().invoke(main, ["test", "--root", str(ROOT)])
     assert result.exit_code == 0, result.output
