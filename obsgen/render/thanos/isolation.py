@@ -1,7 +1,6 @@
 """The isolation check over the global tier's files: nothing of an isolated region may appear in
 them, neither an endpoint (any of its hosts) nor, in the Thanos files, its name (a selector or
-a label naming it would pull its series into the global view). The global Alertmanager names an
-isolated region on purpose, in the route that drops its alerts: there only endpoints count.
+a label naming it would pull its series into the global view).
 
 Renderers call `check` on what they write; tests/thanos/test_isolation.py runs `violations`
 over the whole built tree and shows, by mutation, that a slipped-in endpoint is caught."""
@@ -42,8 +41,10 @@ def _tokens(region: Region, with_name: bool) -> list[tuple[str, re.Pattern]]:
 
 
 def names_allowed(path: str) -> bool:
-    """Files that may name an isolated region (to drop what it sends): the global Alertmanager's."""
-    return "/alertmanager/" in f"/{path}"
+    """Only the Thanos files must not name an isolated region: there a name is a selector or a
+    label that would pull its series in. The global Alertmanager names it to drop its alerts,
+    the global Grafana in an SLO's title (its own objective); endpoints count everywhere."""
+    return "/thanos/" not in f"/{path}"
 
 
 def violations(estate: Estate, docs: dict[str, object]) -> list[str]:

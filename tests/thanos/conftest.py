@@ -1,0 +1,21 @@
+"""The example estate, built once in memory: {path under generated/: document}."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from obsgen import build
+from obsgen.load import load_estate
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="session")
+def estate():
+    return load_estate(ROOT)
+
+
+@pytest.fixture(scope="session")
+def documents(estate) -> dict[str, object]:
+    return build.render_documents(estate)
