@@ -144,11 +144,16 @@ def _result(canary: Canary, stage: CanaryStage, slo, region: str, at: float, end
         return CanaryResult(**base, checks=(), decision=CANNOT_EVALUATE,
                             reason=f"too few events: {n or 0:.0f} {side} requests over {stage.window} "
                                    f"(fewer than {canary.min_events})")
-    checks = _latency_checks(canary, stage, base) if latency else _error_checks(canary, stage, c_rate, b_rate)
+    # Seed 5.3's halt (1.5x the baseline) and rollback (2%) hold the bad-event ratio of every SLO
+    # kind (errors, or requests slower than the threshold); the stage's error-rate ceiling holds
+    # error SLOs, its p95 ceiling latency SLOs.
+    checks = _error_checks(canary, stage, c_rate, b_rate, absolute=not latency)
+    if latency:
+        checks += _latency_checks(canary, stage, base)
     found = [(d, text) for d, text in (_judge(c) for c in checks) if d != PASS]
-    rollback = not latency and c_rate > canary.rollback_error_rate
+    rollback = c_rate > canary.rollback_error_rate
     if not found:
-        what = "p95" if latency else "error rate"
+        what = "bad-event ratio and p95" if latency else "error rate"
         return CanaryResult(**base, checks=tuple(checks), decision=PASS,
                             reason=f"{what} within stage {stage.name}'s criteria and the baseline's")
     decision = worst(d for d, _ in found)
@@ -156,21 +161,26 @@ def _result(canary: Canary, stage: CanaryStage, slo, region: str, at: float, end
     return CanaryResult(**base, checks=tuple(checks), decision=decision, reason=reason, rollback=rollback)
 
 
-def _error_checks(canary: Canary, stage: CanaryStage, c_rate: float, b_rate: float) -> list[CanaryCheck]:
+def _error_checks(canary: Canary, stage: CanaryStage, c_rate: float, b_rate: float,
+                  absolute: bool = True) -> list[CanaryCheck]:
+    """The bad-event ratio's criteria: rollback above the absolute threshold, halt above the
+    factor x the baseline's, and (error SLOs, `absolute`) the stage's own ceiling. A baseline
+    with no bad event holds the canary to none either: any bad event is above 1.5 x 0."""
+    what = "error rate" if absolute else "bad-event ratio"
     relative_limit = b_rate * canary.max_error_rate_vs_baseline
     checks = [
         CanaryCheck("rollback", c_rate, canary.rollback_error_rate, c_rate <= canary.rollback_error_rate,
-                    f"roll back: canary error rate {c_rate:.3%} > {canary.rollback_error_rate:.3%}"
+                    f"roll back: canary {what} {c_rate:.3%} > {canary.rollback_error_rate:.3%}"
                     if c_rate > canary.rollback_error_rate else f"{c_rate:.3%} <= {canary.rollback_error_rate:.3%}"),
-        CanaryCheck("error rate", c_rate, stage.max_error_rate, c_rate < stage.max_error_rate,
-                    f"canary error rate {c_rate:.3%} {'<' if c_rate < stage.max_error_rate else '>='} "
-                    f"{stage.max_error_rate:.3%} (stage {stage.name})"),
     ]
-    if b_rate > 0:
-        ok = c_rate <= relative_limit
-        checks.append(CanaryCheck("error rate vs baseline", c_rate, relative_limit, ok,
-                                  f"{'' if ok else 'halt: '}canary error rate {c_rate:.3%} "
-                                  f"{'<=' if ok else '>'} {canary.max_error_rate_vs_baseline:g}x baseline {b_rate:.3%}"))
+    if absolute:
+        checks.append(CanaryCheck("error rate", c_rate, stage.max_error_rate, c_rate < stage.max_error_rate,
+                                  f"canary error rate {c_rate:.3%} {'<' if c_rate < stage.max_error_rate else '>='} "
+                                  f"{stage.max_error_rate:.3%} (stage {stage.name})"))
+    ok = c_rate <= relative_limit
+    checks.append(CanaryCheck("error rate vs baseline", c_rate, relative_limit, ok,
+                              f"{'' if ok else 'halt: '}canary {what} {c_rate:.3%} "
+                              f"{'<=' if ok else '>'} {canary.max_error_rate_vs_baseline:g}x baseline {b_rate:.3%}"))
     return checks
 
 

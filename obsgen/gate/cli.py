@@ -5,6 +5,7 @@ Exit statuses: 0 pass (or warn), 1 fail, 2 usage or definition error, 3 cannot e
 """
 from __future__ import annotations
 
+import math
 import os
 import sys
 import threading
@@ -22,21 +23,33 @@ def _fail_usage(message: str):
     sys.exit(EXIT_USAGE)
 
 
+# --at must be a real instant: after Prometheus existed, and not further ahead than a year
+# (a clock or a unit mistake: 1e12 is milliseconds, or the year 33658).
+EARLIEST_AT = 946684800.0          # 2000-01-01T00:00:00Z
+LATEST_AHEAD = 366 * 86400.0
+
+
 def parse_at(text: str | None, now: float) -> float:
-    """Unix seconds, or an ISO 8601 instant (a bare one is UTC); None: now."""
+    """Unix seconds, or an ISO 8601 instant (a bare one is UTC); None: now. A value that is not
+    finite or lies outside [2000-01-01, now + 366 days] is a usage error (exit 2)."""
     if text is None:
         return now
     try:
-        return float(text)
+        at = float(text)
     except ValueError:
-        pass
-    try:
-        instant = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise click.BadParameter(f"not a Unix time or ISO 8601 instant: {text!r}", param_hint="--at") from None
-    if instant.tzinfo is None:
-        instant = instant.replace(tzinfo=timezone.utc)
-    return instant.timestamp()
+        try:
+            instant = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+            if instant.tzinfo is None:
+                instant = instant.replace(tzinfo=timezone.utc)
+            at = instant.timestamp()
+        except (ValueError, OverflowError, OSError):
+            raise click.BadParameter(f"not a Unix time or ISO 8601 instant: {text!r}", param_hint="--at") from None
+    if not math.isfinite(at):
+        raise click.BadParameter(f"not a finite instant: {text!r}", param_hint="--at")
+    if not EARLIEST_AT <= at <= now + LATEST_AHEAD:
+        raise click.BadParameter(f"{text!r} is outside 2000-01-01 .. a year from now (Unix seconds, not milliseconds)",
+                                 param_hint="--at")
+    return at
 
 
 def _options(fn):
@@ -138,6 +151,7 @@ def _report(evaluation, *, as_json, junit_path, markdown_path, html_path, verbos
     from obsgen.gate.report import html, json_report, junit, markdown, terminal
 
     if verbose:
+        click.echo(f"evaluated at {evaluation.at_iso} (Unix {terminal.instant(evaluation.at)})", err=True)
         for entry in evaluation.requests:
             click.echo(terminal.request_line(entry), err=True)
     if as_json:

@@ -1,34 +1,51 @@
 """Read what one endpoint knows about the SLOs of the regions it serves: few queries, no maths.
 
-One query reads every recorded count (each alert window and the period) and every firing SLO
-alert; one more checks which recorded windows are old enough to be whole; for every SLO,
-region and window they do not answer, the raw counters (one query per window).
+1. One query reads, for every SLO and window, the recorded error and request counts and how many
+   base evaluations they hold (the SLO engine's `slo:sli_evaluations:count<w>`), every firing SLO
+   alert, and the timestamp of each SLO's newest raw sample (freshness).
+2. Every (SLO, region, window) whose recorded series are not whole (fewer evaluations than the
+   window holds, no recorded series, no evaluations count) is read from the raw counters: one
+   query for all of them, which also counts how many look-back-long tiles of the longest such
+   window hold a raw sample.
+3. Only when a tile is empty: one range query locates the holes (from, to) the raw counters
+   cannot bridge.
+
+An answer that lacks a series it must hold (an error count beside its request count, one
+window's count beside the others) is a partial answer: the SLO cannot be evaluated.
 """
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
 
-from obsgen import names
+from obsgen import duration, names
 from obsgen.gate import queries
 from obsgen.gate.http import Client
-from obsgen.gate.result import NO_SOURCE, RAW, RECORDED, FiringAlert
+from obsgen.gate.result import NO_SOURCE, RAW, RECORDED, FiringAlert, Hole
 from obsgen.gate.windows import alert_windows, burn_windows, seconds
 from obsgen.model import applies
 
 Key = tuple[str, str]   # (SLO id, region)
 _TIER = getattr(names, "TIER", "tier")   # burn alerts carry their tier (page | ticket)
+DEFAULT_LOOKBACK = "1h"
 
 
 @dataclass
 class Facts:
     """What was read for one SLO in one region: error and request counts per window (every
-    alert window and the period), where each came from, and the SLO alerts firing."""
+    alert window and the period), where each came from, the SLO alerts firing, and what was
+    not whole (recorded shortfalls, holes, missing series) and how fresh the raw data is."""
 
     period: str = "30d"
     counts: dict[str, tuple[float | None, float | None, str]] = field(default_factory=dict)   # window -> (errors, requests, source)
     firing: list[FiringAlert] = field(default_factory=list)
-    uncovered: list[str] = field(default_factory=list)   # windows the recorded series do not cover yet
+    uncovered: list[str] = field(default_factory=list)   # windows the recorded series do not hold whole
+    shortfall: dict[str, str] = field(default_factory=dict)   # window -> why the recorded counts were not used
+    holes: list[Hole] = field(default_factory=list)      # stretches neither source covers
+    partial: list[str] = field(default_factory=list)     # series the answer lacked
+    newest: float | None = None                          # newest raw sample (Unix seconds)
+    freshness_known: bool = False                        # the SLI has a request selector to ask
+    reaches_back: bool = False                           # raw samples in the first look-back of the longest window
 
     @property
     def errors(self) -> float | None:
@@ -50,42 +67,32 @@ class Facts:
     def has(self, window: str) -> bool:
         return self.counts.get(window, (None, None, NO_SOURCE))[2] != NO_SOURCE
 
+    def holes_in(self, window: str) -> list[Hole]:
+        return [h for h in self.holes if h.window == window]
+
 
 def collect(client: Client, slos, regions, at: float) -> dict[Key, Facts]:
     """`regions`: the Region objects this endpoint answers for. Raises QueryError."""
-    region_names = [r.name for r in regions]
     wanted = {(s.id, r.name): s for s in slos for r in regions if applies(s, r)}
     facts: dict[Key, Facts] = {key: Facts(period=slo.period) for key, slo in wanted.items()}
     if not facts:
         return facts
-    index = _Index(wanted.values())
-    in_scope = sorted({s.id: s for s in wanted.values()}.values(), key=lambda s: s.id)
-
-    windows = sorted({w for s in in_scope for w in windows_of(s)}, key=seconds)
-    parts = {}
-    for w in windows:
-        parts[names.errors_count(w)], parts[names.requests_count(w)] = (w, 0), (w, 1)
-    read: dict[Key, dict[str, list]] = {}
-    for sample in client.query(queries.recorded(windows, region_names), at):
-        key = index.key(sample.labels)
-        if key not in facts:
-            continue
-        name = sample.labels.get("__name__")
-        if name == queries.ALERTS:
-            facts[key].firing.append(_firing(wanted[key], sample.labels))
-        elif name in parts:
-            window, i = parts[name]
-            read.setdefault(key, {}).setdefault(window, [None, None])[i] = _finite(sample.value)
-    for key, f in facts.items():
-        f.firing.sort(key=lambda a: (a.alertname, a.severity, a.window or ""))
-        for window, (errors, requests) in read.get(key, {}).items():
-            if window in windows_of(wanted[key]) and errors is not None and requests is not None:
-                f.counts[window] = (errors, requests, RECORDED)
-
-    _uncovered(client, wanted, facts, index, windows, regions, at)
     ep = client.endpoint
     by_region = ep.thanos or ep.region_label or ep.region is None or len(regions) > 1
-    _fallback(client, wanted, facts, at, by_region=by_region, only_region=ep.region)
+    by = (names.REGION,) if by_region else ()
+    region_names = sorted(r.name for r in regions)
+    only_region = None if by_region else region_names[0]
+    evaluation = {r.name: seconds(r.evaluation_interval) for r in regions}
+    lookback = max((getattr(r, "counter_lookback", DEFAULT_LOOKBACK) or DEFAULT_LOOKBACK for r in regions),
+                   key=seconds)
+    step = duration.format_seconds(min(evaluation.values()))
+    in_scope = sorted({s.id: s for s in wanted.values()}.values(), key=lambda s: s.id)
+    asked = [_narrow(s, region_names, by_region) for s in in_scope]
+
+    read = _read_recorded(client, wanted, facts, in_scope, asked, region_names, by, only_region, lookback, step, at)
+    for key, f in facts.items():
+        _judge_recorded(f, wanted[key], evaluation[key[1]], read.get(key, {}))
+    _read_raw(client, wanted, facts, asked, by, only_region, lookback, at)
     return facts
 
 
@@ -94,57 +101,190 @@ def windows_of(slo) -> tuple[str, ...]:
     return tuple(sorted({*alert_windows(slo), slo.period}, key=seconds))
 
 
-def _uncovered(client, wanted, facts, index, windows, regions, at) -> None:
-    """Forget recorded counts of windows the recorded series do not cover yet (rules deployed
-    less than a window ago): the raw counters answer for those instead."""
-    if not any(src == RECORDED for f in facts.values() for *_, src in f.counts.values()):
-        return
-    bases = {r.name: r.evaluation_interval for r in regions}
-    expr = queries.coverage(windows, bases)
-    if not expr:
-        return
-    covered: set[tuple[Key, str]] = set()
+# --- 1. the recorded series, the alerts and freshness: one query ------------------------------
+_Read = dict   # window -> [errors, requests, evaluations]
+
+
+def _read_recorded(client, wanted, facts, in_scope, asked, region_names, by, only_region, lookback, step,
+                   at) -> dict[Key, _Read]:
+    windows = sorted({w for s in in_scope for w in windows_of(s)}, key=seconds)
+    parts = {}
+    for w in windows:
+        parts[names.errors_count(w)] = (w, 0)
+        parts[names.requests_count(w)] = (w, 1)
+        parts[names.evaluations_count(w)] = (w, 2)
+    expr = queries.recorded(windows, region_names)
+    fresh = queries.newest(asked, by, lookback, step)
+    back = queries.reaches_back([(s, windows_of(s)[-1]) for s in asked], by, lookback)
+    for extra in (fresh, back):
+        if extra:
+            expr = f"{expr} or {extra}"
+    expr = queries.checked(expr)
+    index = _Index(wanted.values())
+    ids = {s.id for s in in_scope}
+    read: dict[Key, _Read] = {}
     for sample in client.query(expr, at):
-        key = index.key(sample.labels)
-        if key in facts:
-            covered.add((key, sample.labels.get(queries.TAG_WINDOW, "")))
-    for key, f in facts.items():
-        base = seconds(bases[key[1]])
-        for window in list(f.counts):
-            if f.counts[window][2] == RECORDED and seconds(window) > base and (key, window) not in covered:
-                del f.counts[window]
-                f.uncovered.append(window)
-
-
-def _fallback(client, wanted, facts, at, by_region: bool, only_region: str | None) -> None:
-    """Raw counters for every (SLO, region, window) the recorded series left unanswered, one
-    query per window. The periods go first: an SLO whose raw counters hold nothing over its
-    period is not asked again for shorter windows."""
-    by = (names.REGION,) if by_region else ()
-    periods = sorted({s.period for s in wanted.values()}, key=seconds)
-    others = sorted({w for s in wanted.values() for w in windows_of(s)} - set(periods), key=seconds)
-    silent: set[str] = set()
-    for window in [*periods, *others]:
-        missing = {slo.id: slo for key, slo in wanted.items()
-                   if slo.id not in silent and window in windows_of(slo) and not facts[key].has(window)}
-        if not missing:
+        labels = sample.labels
+        part = labels.get(queries.TAG_PART)
+        if part in (queries.NEWEST, queries.START):
+            key = (labels.get(queries.TAG_SLO), labels.get(names.REGION) if by else only_region)
+            if key in facts and labels.get(queries.TAG_SLO) in ids:
+                if part == queries.NEWEST:
+                    facts[key].newest = _finite(sample.value)
+                else:
+                    facts[key].reaches_back = True
             continue
-        counts: dict[Key, dict[str, float]] = {}
-        for sample in client.query(queries.raw_counts(missing.values(), window, by), at):
-            slo_id = sample.labels.get(queries.TAG_SLO)
-            region = sample.labels.get(names.REGION) if by_region else only_region
-            part = sample.labels.get(queries.TAG_PART)
-            if slo_id and region and part and (slo_id, region) in wanted:
-                counts.setdefault((slo_id, region), {})[part] = sample.value
-        for key, slo in wanted.items():
-            if slo.id in missing and not facts[key].has(window):
-                got = counts.get(key, {})
-                errors, total = _finite(got.get(queries.ERRORS)), _finite(got.get(queries.TOTAL))
-                if total is not None:
-                    facts[key].counts[window] = (errors or 0.0, total, RAW)
-        if window in periods:
-            silent |= {slo_id for slo_id in missing
-                       if not any(facts[k].counts for k in wanted if k[0] == slo_id)}
+        key = index.key(labels)
+        if key not in facts:
+            continue
+        name = labels.get("__name__")
+        if name == queries.ALERTS:
+            facts[key].firing.append(_firing(wanted[key], labels))
+        elif name in parts:
+            window, i = parts[name]
+            read.setdefault(key, {}).setdefault(window, [None, None, None])[i] = _finite(sample.value)
+    for key, f in facts.items():
+        f.firing.sort(key=lambda a: (a.alertname, a.severity, a.window or ""))
+        f.freshness_known = queries.request_selector(wanted[key].sli) is not None
+        if not f.freshness_known:
+            f.reaches_back = True   # a raw expression is not asked; its tiles still are
+    return read
+
+
+def _judge_recorded(f: Facts, slo, base_seconds: float, read: _Read) -> None:
+    """Keep the recorded counts of each window that holds every base evaluation; the others go
+    to the raw counters. A series missing beside its siblings is a partial answer."""
+    mine = windows_of(slo)
+    if not read:
+        for w in mine:
+            f.shortfall[w] = "no recorded series"
+        return
+    has_evaluations = any(v[2] is not None for v in read.values())
+    for w in mine:
+        errors, requests, evaluations = read.get(w, [None, None, None])
+        missing = [name(w) for name, v in ((names.errors_count, errors), (names.requests_count, requests))
+                   if v is None]
+        if has_evaluations and evaluations is None:
+            missing.append(names.evaluations_count(w))
+        if missing:
+            f.partial.extend(missing)
+            continue
+        if not has_evaluations:
+            f.shortfall[w] = "the recorded series carry no evaluations count (rules older than the gate)"
+            continue
+        whole = seconds(w) / base_seconds
+        if abs(evaluations - whole) > 1e-6:
+            f.shortfall[w] = (f"recorded series hold {evaluations:.0f} of the {whole:.0f} evaluations of {w}"
+                              f" ({1 - evaluations / whole:.1%} missing)")
+            continue
+        f.counts[w] = (errors, requests, RECORDED)
+    f.uncovered = sorted(f.shortfall, key=seconds)
+
+
+# --- 2. the raw counters for what the recorded series did not hold: one query -----------------
+def _read_raw(client, wanted, facts, asked, by, only_region, lookback, at) -> None:
+    by_id = {s.id: s for s in asked}
+    need: dict[str, set[str]] = {}
+    for key, f in facts.items():
+        if f.shortfall and not f.partial:
+            need.setdefault(key[0], set()).update(f.shortfall)
+    # Whole recorded windows, but the raw history does not reach back to the longest window's
+    # start (a new service, a short retention): locate where the data begins.
+    young = [key for key, f in facts.items() if not f.partial and not f.shortfall and f.counts and not f.reaches_back]
+    if not need:
+        if young:
+            _locate(client, wanted, facts, young, by_id, by, only_region, lookback, at)
+        return
+    expr, expected = queries.raw([(by_id[i], ws) for i, ws in need.items()], by, at, lookback)
+    got: dict[Key, dict[tuple[str, str], float | None]] = {}
+    for sample in client.query(expr, at):
+        labels = sample.labels
+        key = (labels.get(queries.TAG_SLO), labels.get(names.REGION) if by else only_region)
+        part, window = labels.get(queries.TAG_PART), labels.get(queries.TAG_WINDOW)
+        if key in facts and part and window:
+            got.setdefault(key, {})[(part, window)] = _finite(sample.value)
+    holey = []
+    for key, f in facts.items():
+        if key[0] not in need or not f.shortfall or f.partial:
+            continue
+        mine = got.get(key, {})
+        for w in sorted(f.shortfall, key=seconds):
+            errors, total = mine.get((queries.ERRORS, w)), mine.get((queries.TOTAL, w))
+            if total is None and errors is not None:
+                f.partial.append(f"raw request count over {w}")
+            elif total is not None and errors is None:
+                f.partial.append(f"raw error count over {w}")
+            elif total is not None:
+                f.counts[w] = (errors, total, RAW)
+        longest = max(need[key[0]], key=seconds)
+        tiles = mine.get((queries.TILES, longest)) or 0
+        if any(mine.get((queries.TOTAL, w)) is not None for w in f.shortfall) and tiles < expected.get((key[0], longest), 0):
+            holey.append(key)
+    holey += [key for key in young if key not in holey]
+    for key, f in facts.items():
+        if f.counts and not f.partial and not f.reaches_back and key not in holey:
+            holey.append(key)
+    if holey:
+        _locate(client, wanted, facts, holey, by_id, by, only_region, lookback, at)
+
+
+# --- 3. where the raw counters have holes: one range query, only when a tile is empty ---------
+MAX_POINTS = 10_000   # Prometheus refuses range queries of more than 11,000 points per series
+
+
+def _locate(client, wanted, facts, holey, by_id, by, only_region, lookback, at) -> None:
+    """Per step s (the evaluation interval, coarser for long windows), whether the request
+    counter has a sample in (t - s, t]; runs of steps without one, as long as the look-back or
+    longer, are holes (shorter ones the counters bridge)."""
+    l = seconds(lookback)
+    longest = max((seconds(windows_of(wanted[k])[-1]) for k in holey))
+    s = max(60.0, -(-longest / MAX_POINTS // 60) * 60)
+    first = -(-(at - longest + s) // s) * s
+    slos = sorted({k[0]: by_id[k[0]] for k in holey}.values(), key=lambda x: x.id)
+    present: dict[Key, set[int]] = {}
+    for series in client.query_range(queries.presence(slos, by, queries.just_under(s)), first, at, s):
+        labels = series.labels
+        key = (labels.get(queries.TAG_SLO), labels.get(names.REGION) if by else only_region)
+        present.setdefault(key, set()).update(round(t) for t, v in series.points if v == v and v > 0)
+    steps = []
+    t = first
+    while t <= at + 1e-6:
+        steps.append(t)
+        t += s
+    for key in holey:
+        f = facts[key]
+        have = present.get(key, set())
+        if not have:
+            # Not one raw sample over the window: no data (recorded zeros say nothing).
+            f.counts.clear()
+            continue
+        stretches: list[list[float]] = []
+        for t in steps:
+            if round(t) in have:
+                continue
+            if stretches and abs(stretches[-1][1] + s - t) < 1e-6:
+                stretches[-1][1] = t
+            else:
+                stretches.append([t - s, t])
+        for w in windows_of(wanted[key]):
+            if not f.has(w):
+                continue
+            start_w = at - seconds(w)
+            for lo, hi in stretches:
+                at_start = lo <= first - s + 1e-6   # from where the look began: no older data
+                lo2, hi2 = (start_w if at_start else max(lo, start_w)), min(hi, at)
+                if hi2 <= lo2 or (hi - lo < l and not at_start):
+                    continue
+                f.holes.append(Hole(window=w, start=lo2, end=hi2, share=(hi2 - lo2) / seconds(w), at_start=at_start))
+
+
+def _narrow(slo, region_names, by_region: bool):
+    """On a backend holding several regions, the raw selectors read the endpoint's own only."""
+    if not by_region:
+        return slo
+    from dataclasses import replace
+
+    return replace(slo, sli=queries.narrowed(slo.sli, region_names))
 
 
 class _Index:

@@ -48,6 +48,21 @@ def iso(instant: float) -> str:
 
 # --- one SLO in one region ---------------------------------------------------------------------
 @dataclass(frozen=True)
+class Hole:
+    """A stretch of a window that neither the recorded series nor the raw counters cover."""
+
+    window: str                   # the window it lies in, e.g. "30d"
+    start: float                  # Unix seconds
+    end: float
+    share: float                  # fraction of the window it is (0.0667: 2 days of 30)
+    at_start: bool = False        # it begins where the window begins: the history is younger
+
+    @property
+    def text(self) -> str:
+        return f"{iso(self.start)} to {iso(self.end)} ({self.share:.1%} of {self.window})"
+
+
+@dataclass(frozen=True)
 class BurnRate:
     """The burn rate over one window: error ratio / error budget (1 spends the budget exactly
     in one period). `tier` is the alert tier whose long or short window this is (page, ticket),
@@ -58,6 +73,7 @@ class BurnRate:
     rate: float | None
     source: Source
     tier: str | None = None
+    note: str = ""                # why the figure is absent (a hole), or how it was read
 
 
 @dataclass(frozen=True)
@@ -99,6 +115,9 @@ class SLOResult:
     endpoint: str = ""                        # the endpoint's name (region or "thanos"); never a credential
     freeze: bool = False                      # the policy freezes releases (period burn rate >= threshold)
     period_source: Source = "none"            # where the period's counts came from (`source` sums up all figures)
+    holes: tuple[Hole, ...] = ()              # stretches no source covers (then cannot-evaluate, or warm-up)
+    newest_sample: float | None = None        # Unix seconds of the raw counters' newest sample (None: none found)
+    warm_up: str = ""                         # non-empty: the period is not whole and the policy's warm-up applies
 
     @property
     def alert_firing(self) -> bool:

@@ -13,6 +13,7 @@ from obsgen.errors import Site
 from obsgen.site import caller_site
 
 NO_DATA_DECISIONS = ("cannot-evaluate", "warn")   # never "pass": no data is not good news
+PERIOD_NOT_WHOLE_DECISIONS = ("cannot-evaluate", "warm-up")
 BURN_DECISIONS = ("fail", "warn", "ignore")
 
 
@@ -87,6 +88,15 @@ class ReleasePolicy:
     # Fewer requests than this over the period is too few to judge: treated like no data.
     # An SLO's own min_events applies when larger.
     min_events: int = 100
+    # The raw counters' newest sample may be at most this old at the instant evaluated; older
+    # (scraping stopped, --at past the data) is cannot-evaluate: silence is not zero errors.
+    max_sample_age: str = "5m"
+    # SLO ids whose counters may fall silent (sparse traffic, scale to zero): stale data is then
+    # judged on what there is (min_events still applies).
+    allow_silence: tuple[str, ...] = ()
+    # Fewer days of data than the period (a new service, a retention shorter than the period):
+    # cannot-evaluate, or "warm-up": judge what there is, never better than warn, and say so.
+    period_not_whole: str = "cannot-evaluate"
     canary: Canary = field(default_factory=Canary)
     site: Site = field(default_factory=caller_site, compare=False, repr=False)
 

@@ -23,6 +23,7 @@ class FakePrometheus:
         self.hang_seconds = hang_seconds
         self.received: list[dict] = []
         self.extra_warnings: list[str] = []
+        self.drop: str | None = None     # "drop": forward, minus the series of this name
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -93,6 +94,12 @@ class FakePrometheus:
             upstream = requests.post(self.upstream + path, data=params, timeout=30)
             body = upstream.json()
             return upstream.status_code, json.dumps(body).encode(), {"Content-Type": "application/json"}
+        if b == "drop":
+            body = requests.post(self.upstream + path, data=params, timeout=30).json()
+            result = (body.get("data") or {}).get("result")
+            if isinstance(result, list):
+                body["data"]["result"] = [r for r in result if r.get("metric", {}).get("__name__") != self.drop]
+            return 200, json.dumps(body).encode(), {"Content-Type": "application/json"}
         if b == "partial":
             upstream = requests.post(self.upstream + path, data=params, timeout=30).json() if self.upstream else json.loads(json.dumps(EMPTY_VECTOR))
             upstream["warnings"] = [*self.extra_warnings, "store 10.0.0.7:10901 unavailable: partial response"]

@@ -12,7 +12,7 @@ import math
 from pathlib import Path
 
 from obsgen.gate.result import (BurnDown, BurnRate, CanaryCheck, CanaryResult, EndpointProblem,
-                                Evaluation, FiringAlert, RequestLog, SLOResult, iso)
+                                Evaluation, FiringAlert, Hole, RequestLog, SLOResult, iso)
 
 SCHEMA_VERSION = 1
 SCHEMA_FILE = Path(__file__).with_name("gate-result.schema.json")
@@ -67,12 +67,19 @@ def _slo(r: SLOResult) -> dict:
         "firing": [_firing(a) for a in r.firing],
         "decision": r.decision, "reason": r.reason, "freeze": r.freeze,
         "source": r.source, "source_note": r.source_note, "endpoint": r.endpoint,
+        "period_source": r.period_source, "holes": [_hole(h) for h in r.holes],
+        "newest_sample": _num(r.newest_sample), "warm_up": r.warm_up,
     }
+
+
+def _hole(h: Hole) -> dict:
+    return {"window": h.window, "start": _num(h.start), "end": _num(h.end), "start_iso": iso(h.start),
+            "end_iso": iso(h.end), "share": _num(h.share), "at_start": h.at_start}
 
 
 def _burn(b: BurnRate) -> dict:
     return {"window": b.window, "tier": b.tier, "error_ratio": _num(b.error_ratio),
-            "rate": _num(b.rate), "source": b.source}
+            "rate": _num(b.rate), "source": b.source, "note": b.note}
 
 
 def _firing(a: FiringAlert) -> dict:

@@ -93,8 +93,13 @@ def progress_done(endpoint: str, index: int, total: int, requests: int, seconds:
 def request_line(log) -> str:
     """One --verbose line per request: method, url, query, status, duration (no credential:
     RequestLog holds none)."""
-    at = "" if log.at is None else f" time={log.at:g}"
+    at = "" if log.at is None else f" time={instant(log.at)}"
     status = log.status if log.status is not None else "-"
     retry = f" attempt={log.attempt}" if log.attempt > 1 else ""
     return clean(f"{log.method} {log.url}{at} {status} {log.outcome} {log.duration_seconds * 1000:.0f}ms"
                  f"{retry} series={log.series if log.series is not None else '-'}: {log.query}")
+
+
+def instant(at: float) -> str:
+    """Unix seconds exactly as sent (1796190000, 1796190000.25), never 1.79619e+09."""
+    return f"{at:.3f}".rstrip("0").rstrip(".")
