@@ -127,6 +127,32 @@ def plan(estate, regions, config: GateConfig) -> list[tuple[Endpoint, tuple]]:
     for region in regions:
         if region not in shared:
             out.append((_endpoint(config, region.name, region.prometheus_url, region=region.name), (region,)))
+    return _shared(out)
+
+
+def _shared(plan: list[tuple[Endpoint, tuple]]) -> list[tuple[Endpoint, tuple]]:
+    """Regions whose endpoints are one backend reached the same way (same URL, credentials,
+    headers, everything but the name) and whose raw series carry the region label are read
+    together: one set of queries for all of them, each narrowed to its regions, instead of one
+    per region. An isolated region is never merged with another."""
+    groups: dict[tuple, list[tuple[Endpoint, tuple]]] = {}
+    order = []
+    for ep, served in plan:
+        isolated = any(getattr(r, "isolated", False) for r in served)
+        key = repr(dataclasses.replace(ep, name="", region=None)) if ep.region_label and not ep.thanos \
+            and not isolated else f"{ep.name}/{id(ep)}"
+        if key not in groups:
+            order.append(key)
+        groups.setdefault(key, []).append((ep, served))
+    out = []
+    for key in order:
+        members = groups[key]
+        if len(members) == 1:
+            out.append(members[0])
+            continue
+        served = tuple(r for _, regions in members for r in regions)
+        name = "+".join(ep.name for ep, _ in members)
+        out.append((dataclasses.replace(members[0][0], name=name, region=None), served))
     return out
 
 

@@ -1,0 +1,174 @@
+"""Benchmark: the gate's raw-counter path against a batched floor, same server, same run.
+
+One local Prometheus holds 4 regions x N SLOs of raw counters (every series labelled with its
+region, as on a shared Prometheus, Mimir or Thanos) and no recording rules, so the gate must
+read every SLO, region and window from the raw counters. Each region is configured as its own
+endpoint (same URL, `region_label: true`), as the issue's shared setup.
+
+- floor: one query per region for every SLO and window at once (errors and totals, selectors
+  narrowed to the region), the least any raw reader must ask; run 4 at a time like the gate.
+- gate: `evaluate()` as the CLI runs it (freshness, recorded check, raw counts, look-back tiles).
+
+Prints and writes (bench/RESULTS-gate-raw.md) requests and wall time (medians), the ratios, and
+the largest disagreement between the two on any error ratio.
+
+    .venv/bin/python bench/gate_raw_floor.py [--slos 100] [--repeat 3]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from obsgen import names  # noqa: E402
+from obsgen.gate import config as gate_config  # noqa: E402
+from obsgen.gate import queries  # noqa: E402
+from obsgen.gate.collect import windows_of  # noqa: E402
+from obsgen.gate.evaluate import evaluate  # noqa: E402
+from obsgen.gate.http import Client, Endpoint  # noqa: E402
+from obsgen.localprom import LocalPrometheus  # noqa: E402
+from obsgen.model import SLO, Estate, EventRatio  # noqa: E402
+from obsgen.synth import DAY, HOUR, Diurnal, OutcomeLabel, Scenario, stream, write_openmetrics  # noqa: E402
+from tests.gate.synthetic import ALERTING, region  # noqa: E402
+
+RESULTS = ROOT / "bench" / "RESULTS-gate-raw.md"
+STEP = 60
+PERIOD = "1d"
+REGIONS = tuple(region(f"r{i}") for i in range(4))
+
+
+def bench_estate(n: int) -> Estate:
+    slos = tuple(SLO(service=f"svc{i:03d}", name="availability", objective=(99.5, 99.9, 99.0)[i % 3], period=PERIOD,
+                     sli=EventRatio(total=f'bench_requests_total{{service="svc{i:03d}"}}',
+                                    errors=f'bench_requests_total{{service="svc{i:03d}",code=~"5.."}}'),
+                     description="bench", alerting=ALERTING) for i in range(n))
+    return Estate(regions=REGIONS, slos=slos)
+
+
+def scenario(estate: Estate, index: int, end: int) -> Scenario:
+    streams = []
+    for i, slo in enumerate(estate.slos):
+        burn = 0.2 + ((i * 37 + index * 11) % 20) / 10
+        streams.append(stream("bench_requests_total", {"service": slo.service, "region": REGIONS[index].name},
+                              rate=5 + i % 7, diurnal=Diurnal(10.0, (14 + 6 * index) % 24),
+                              error_ratio=burn * (1 - slo.objective / 100), outcome=OutcomeLabel("code", "200", "500")))
+    return Scenario(end=end, duration=DAY + 2 * HOUR, streams=tuple(streams), step=STEP)
+
+
+def floor(estate: Estate, url: str, at: float):
+    """One query per region: every SLO's errors and totals over every window, narrowed to it."""
+    by = (names.REGION,)
+    logs, figures = [], {}
+
+    def one(r):
+        client = Client(Endpoint(name=r.name, url=url, region=r.name, region_label=True, timeout=120, retries=0),
+                        on_request=logs.append)
+        parts = []
+        for slo in estate.slos:
+            sli = queries.narrowed(slo.sli, [r.name])
+            for w in windows_of(slo):
+                from obsgen.slo.counts import counts
+
+                errors, total = counts(sli, w, by)
+                parts += [queries._tag(errors, slo.id, queries.ERRORS, w), queries._tag(total, slo.id, queries.TOTAL, w)]
+        got = {}
+        for s in client.query(" or ".join(parts), at):
+            got[(s.labels[queries.TAG_SLO], r.name, s.labels[queries.TAG_WINDOW], s.labels[queries.TAG_PART])] = s.value
+        client.close()
+        return got
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        for got in pool.map(one, estate.regions):
+            figures.update(got)
+    wall = time.perf_counter() - started
+    ratios = {}
+    for (slo, r, w, part), v in figures.items():
+        if part == queries.TOTAL and v:
+            ratios[(slo, r, w)] = figures.get((slo, r, w, queries.ERRORS), 0.0) / v
+    return len(logs), wall, ratios
+
+
+def gate(estate: Estate, url: str, at: float):
+    config = gate_config.GateConfig(endpoints={r.name: {"url": url, "region_label": True} for r in estate.regions})
+    plan = gate_config.plan(estate, estate.regions, config)
+    started = time.perf_counter()
+    evaluation = evaluate(estate, plan, at, clock=time.monotonic, mode="status")
+    wall = time.perf_counter() - started
+    ratios = {}
+    for r in evaluation.results:
+        if r.is_global:
+            continue
+        for b in r.burn_rates:
+            if b.error_ratio is not None:
+                ratios[(r.slo_id, r.region, b.window)] = b.error_ratio
+    decisions = {r.decision for r in evaluation.results}
+    return len(evaluation.requests), wall, ratios, decisions, evaluation
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--slos", type=int, default=100)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args()
+    estate = bench_estate(args.slos)
+    end = (int(time.time()) // (2 * HOUR)) * 2 * HOUR - 2 * HOUR
+    with tempfile.TemporaryDirectory() as tmp:
+        prepared = time.perf_counter()
+        prom = LocalPrometheus(Path(tmp) / "prom", evaluation_interval=STEP)
+        files = []
+        for i in range(len(REGIONS)):
+            files += write_openmetrics(scenario(estate, i, end), Path(tmp) / f"om{i}")
+        prom.import_openmetrics(files)
+        prom.start()
+        setup = time.perf_counter() - prepared
+        try:
+            rows = []
+            for _ in range(args.repeat):     # interleaved, so both see the same server state
+                rows.append((floor(estate, prom.url, end), gate(estate, prom.url, end)))
+        finally:
+            prom.stop()
+    f_req = statistics.median(f[0] for f, _ in rows)
+    f_wall = statistics.median(f[1] for f, _ in rows)
+    g_req = statistics.median(g[0] for _, g in rows)
+    g_wall = statistics.median(g[1] for _, g in rows)
+    (f_ratios, g_ratios, decisions, evaluation) = (rows[-1][0][2], rows[-1][1][2], rows[-1][1][3], rows[-1][1][4])
+    common = set(f_ratios) & set(g_ratios)
+    worst = max((abs(f_ratios[k] - g_ratios[k]) for k in common), default=float("nan"))
+    sources = sorted({r.source for r in evaluation.results})
+    text = f"""# The gate's raw-counter path against a batched floor
+
+`.venv/bin/python bench/gate_raw_floor.py --slos {args.slos} --repeat {args.repeat}` on {platform.machine()},
+{os.cpu_count()} cores, Prometheus at {prom.prometheus_bin}. One Prometheus holds {len(REGIONS)} regions x
+{args.slos} SLOs of raw counters (region-labelled; no recording rules, so every figure comes from the
+raw counters); each region is its own endpoint in the gate config (same URL, `region_label: true`).
+Windows per SLO: {', '.join(windows_of(estate.slos[0]))}. Setup (history import) took {setup:.0f} s and is in
+neither figure. Medians of {args.repeat} interleaved runs.
+
+| | requests | wall time |
+|---|---:|---:|
+| floor: one query per region, every SLO and window, 4 at a time | {f_req:.0f} | {f_wall:.3f} s |
+| obsgen gate (freshness, recorded check, raw counts, look-back tiles) | {g_req:.0f} | {g_wall:.3f} s |
+| ratio | {g_req / f_req:.2f}x | {g_wall / f_wall:.2f}x |
+
+The endpoints share one backend, so the gate reads them together (one recorded query and one raw
+query, each narrowed to the four regions); the floor narrows each of its queries to one region.
+{len(common)} error ratios compared; largest difference {worst:.2e} (as a fraction).
+Sources of the gate's figures: {', '.join(sources)}; decisions: {', '.join(sorted(decisions))}.
+"""
+    print(text)
+    args.out.write_text(text)
+
+
+if __name__ == "__main__":
+    main()
