@@ -26,7 +26,8 @@ def test_the_built_global_tier_holds_nothing_of_an_isolated_region(estate, docum
 
 def test_query_reads_the_feeding_sidecars_the_store_gateway_and_the_ruler_only(estate, documents):
     stores = documents[f"{names.GLOBAL_DIR}/{names.THANOS_QUERY_STORES_FILE}"]
-    targets = [t for group in stores for t in group["targets"]]
+    assert all(e["strict"] for e in stores["endpoints"])
+    targets = [e["address"] for e in stores["endpoints"]]
     assert targets == sorted(r.thanos_sidecar for r in estate.global_regions) + [
         *estate.global_view.store_gateways, *estate.global_view.rulers]
 
@@ -42,7 +43,7 @@ def _slip(doc, value):
         return doc.replace(b"ExecStart=", f"ExecStart=/bin/env EXTRA={value} ".encode(), 1) if b"ExecStart=" in doc \
             else doc + f"\n# {value}\n".encode()
     if isinstance(doc, list):
-        return [*doc, {"targets": [value]}]
+        return [*doc, {"static_configs": [value]}]
     return {**doc, "slipped_in": value}
 
 

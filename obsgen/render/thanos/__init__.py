@@ -22,15 +22,15 @@ def global_layout(component: str) -> components.Layout:
                              data_dir=f"{names.THANOS_DATA_DIR}/{component}")
 
 
-def store_list(estate: Estate) -> list[dict]:
-    """Query's endpoints (file SD): the feeding regions' sidecars, the store gateways, the ruler."""
+def store_list(estate: Estate) -> dict:
+    """Query's endpoints (`--endpoint.sd-config-file`, Thanos v0.42 cmd/thanos/endpointset.go):
+    the feeding regions' sidecars, the store gateways, the ruler. All strict: kept in the set
+    while they fail their health checks, so a query that must not be partial fails instead of
+    answering without a region (the gate's partial_response=false then says cannot-evaluate)."""
     view = estate.global_view
-    groups = [
-        sorted(r.thanos_sidecar for r in estate.global_regions if r.thanos_sidecar),
-        sorted(view.store_gateways),
-        sorted(view.rulers),
-    ]
-    return [{"targets": targets} for targets in groups if targets]
+    addresses = [*sorted(r.thanos_sidecar for r in estate.global_regions if r.thanos_sidecar),
+                 *sorted(view.store_gateways), *sorted(view.rulers)]
+    return {"endpoints": [{"address": a, "strict": True} for a in addresses]}
 
 
 def render(estate: Estate, region: Region) -> dict[str, object]:

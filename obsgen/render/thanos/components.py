@@ -61,8 +61,8 @@ def compact(view: GlobalView, layout: Layout) -> list[str]:
 def query(view: GlobalView, layout: Layout) -> list[str]:
     """Reads the feeding regions' sidecars, the store gateways and the ruler (the store list
     file), and merges the series of a replica pair (dedup on the replica label)."""
-    return ["query", f"--endpoint.sd-files={layout.file(names.THANOS_QUERY_STORES_FILE)}",
-            "--endpoint.sd-interval=30s",
+    return ["query", f"--endpoint.sd-config-file={layout.file(names.THANOS_QUERY_STORES_FILE)}",
+            "--endpoint.sd-config-reload-interval=30s",
             f"--query.replica-label={names.REPLICA}", "--query.auto-downsampling", *_listen(layout)]
 
 
