@@ -42,7 +42,7 @@ def pytest_generate_tests(metafunc):
     if not _needs(metafunc.definition) & set(PROMETHEUS):
         return
     if "prometheus_version" not in metafunc.fixturenames:
-        metafunc.fixturenames.append("prometheus_version")  # asked for by the marker, not the signature
+        metafunc.fixturenames.append("prometheus_version")  # parametrize asks; collection_modifyitems keeps it
     versions = _versions(metafunc.definition)
     metafunc.parametrize("prometheus_version", versions, indirect=True, scope="session",
                          ids=[f"prometheus{v}" for v in versions])
@@ -77,6 +77,13 @@ def _missing_for(item) -> list[str]:
     callspec = getattr(item, "callspec", None)
     version = callspec.params.get("prometheus_version") if callspec else None
     return sorted(filter(None, (_missing(name, version) for name in _needs(item))))
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec and "prometheus_version" in callspec.params and "prometheus_version" not in item.fixturenames:
+            item.fixturenames.append("prometheus_version")  # asked for by the marker, not the signature
 
 
 def pytest_collection_finish(session):
