@@ -3,8 +3,9 @@
 north feeds the global view and is healthy (its api counters reset 5 hours ago); south feeds
 it and ate its api budget, and its jobs burn at ticket level over the last day; island is
 isolated and its api pages (5% errors over the last hour). SLO periods are one day and the
-history 27 hours: the recorded series cover every window but 3d, which the gate reads from the
-raw counters. Burn-rate factors scale with the period (1d: page 0.48 and 0.2, ticket 0.1 and 0.033). Rates are high enough that one request is far below 0.01 points.
+history 27 hours: the alert windows stop at 1d (ALERTING; a 3d window would reach before the
+history, which the gate rightly cannot evaluate). Rates are high enough that one request is far
+below 0.01 points.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import time
 
 from obsgen.model import SLO, Channel, Estate, EventRatio, GlobalView, LatencyThreshold, Region
 from obsgen.model.release import ReleasePolicy
+from obsgen.model.slo import BurnWindow
 from obsgen.synth import DAY, HOUR, ErrorCounter, Incident, Latency, Scenario, stream
 
 PERIOD = "1d"
@@ -24,6 +26,15 @@ END = int(os.environ.get("OBSGEN_GATE_TEST_END") or (int(time.time()) // (2 * HO
 BOUNDS = (0.1, 0.25, 0.5, 1.0, 2.5)
 FAST = (0.80, 0.95, 0.9998, 0.9999, 1.0)      # 0.02% slower than 500 ms
 SLOW = (0.50, 0.70, 0.97, 0.99, 1.0)          # 3% slower than 500 ms
+
+# Stated for the 1-day period (obsgen validates that a page fires only above burn rate 1, and that
+# no window is longer than the period): pages at 2x over 1h/5m and 1x over 6h/30m, tickets at
+# 0.1x over 1d/2h.
+ALERTING = (
+    BurnWindow("page", long="1h", short="5m", factor=2, severity="critical", period=PERIOD),
+    BurnWindow("page", long="6h", short="30m", factor=1, severity="critical", period=PERIOD),
+    BurnWindow("ticket", long="1d", short="2h", factor=0.1, severity="warning", period=PERIOD),
+)
 
 API_TOTAL = 'http_requests_total{service="api"}'
 API_ERRORS = 'http_requests_total{service="api",code=~"5.."}'
@@ -43,30 +54,33 @@ REGIONS = (region("north"), region("south"), region("island", isolated=True))
 
 SLOS = (
     SLO("api", "availability", 99.5, EventRatio(total=API_TOTAL, errors=API_ERRORS),
-        "API requests answered without a server error", period=PERIOD),
+        "API requests answered without a server error", period=PERIOD, alerting=ALERTING),
     SLO("api", "latency", 99.0, LatencyThreshold("http_request_duration_seconds", 0.5, 'service="api"'),
-        "API requests answered within 500 ms", period=PERIOD),
+        "API requests answered within 500 ms", period=PERIOD, alerting=ALERTING),
     SLO("jobs", "success", 99.9, EventRatio(total="jobs_total", errors="jobs_failed_total"),
-        "Background jobs that succeed", period=PERIOD),
+        "Background jobs that succeed", period=PERIOD, alerting=ALERTING),
     SLO("ghost", "availability", 99.0, EventRatio(total='ghost_requests_total', errors='ghost_requests_total{code="500"}'),
-        "A service that never reported", period=PERIOD),
+        "A service that never reported", period=PERIOD, alerting=ALERTING),
     SLO("sparse", "availability", 99.0,
         EventRatio(total='sparse_requests_total', errors='sparse_requests_total{code=~"5.."}'),
-        "A service with almost no traffic", period=PERIOD, regions=("north",)),
+        "A service with almost no traffic", period=PERIOD, alerting=ALERTING, regions=("north",)),
 )
 
 # Canaries in north (track="canary" against track="stable"), read from the raw counters only.
 CANARY_SLOS = (
     SLO("shop", "availability", 99.9, EventRatio(total="shop_requests_total", errors='shop_requests_total{code=~"5.."}'),
-        "Shop requests without a server error", period=PERIOD, regions=("north",)),
+        "Shop requests without a server error", period=PERIOD, alerting=ALERTING, regions=("north",)),
     SLO("shop", "latency", 99.0, LatencyThreshold("shop_request_duration_seconds", 0.5),
-        "Shop requests within 500 ms", period=PERIOD, regions=("north",)),
+        "Shop requests within 500 ms", period=PERIOD, alerting=ALERTING, regions=("north",)),
     SLO("cart", "availability", 99.9, EventRatio(total="cart_requests_total", errors='cart_requests_total{code=~"5.."}'),
-        "Cart requests without a server error", period=PERIOD, regions=("north",)),
+        "Cart requests without a server error", period=PERIOD, alerting=ALERTING, regions=("north",)),
     SLO("pay", "availability", 99.9, EventRatio(total="pay_requests_total", errors='pay_requests_total{code=~"5.."}'),
-        "Payments without a server error", period=PERIOD, regions=("north",)),
+        "Payments without a server error", period=PERIOD, alerting=ALERTING, regions=("north",)),
+    SLO("feed", "latency", 99.0, LatencyThreshold("feed_request_duration_seconds", 0.5),
+        "Feed requests within 500 ms", period=PERIOD, alerting=ALERTING, regions=("north",)),
 )
 CANARY_SLOW = (0.50, 0.70, 0.90, 0.99, 1.0)   # p95 between 500 ms and 1 s
+CANARY_3X = (0.80, 0.95, 0.9994, 0.9999, 1.0)  # 0.06% slower than 500 ms: 3x FAST, p95 well under 500 ms
 
 POLICY = ReleasePolicy(name="test")
 
@@ -94,6 +108,8 @@ CANARIES = (
     ("cart_requests_total", "stable", 20.0, 0.0005, FAST), ("cart_requests_total", "canary", 5.0, 0.0004, FAST),
     # 3% errors: beyond the 2% rollback threshold.
     ("pay_requests_total", "stable", 20.0, 0.0005, FAST), ("pay_requests_total", "canary", 2.0, 0.03, FAST),
+    # Slow 3x as often as its baseline (0.06% against 0.02%), p95 fine: seed 5.3's 1.5x halts it.
+    ("feed_requests_total", "stable", 40.0, 0.0, FAST), ("feed_requests_total", "canary", 20.0, 0.0, CANARY_3X),
 )
 
 

@@ -32,7 +32,8 @@ def test_windows_older_than_the_rules_come_from_the_raw_counters(small, young_pr
     assert sources == {"5m": RECORDED, "30m": RECORDED, "1h": RECORDED, "2h": RECORDED,
                        "6h": RAW, "1d": RAW}
     assert r.period_source == RAW
-    assert "recorded series not whole over 6h, the period (recorded series hold 180 of the 360" in r.source_note
+    assert "recorded series not whole over 6h, the period" in r.source_note
+    assert "recorded series hold 180 of the 360 evaluations of 6h (50.0% missing)" in r.source_note
     errors, requests = window_counts(scenarios, small.slos[0], "north", synthetic.END, "1d")
     assert (r.errors, r.requests) == (errors, requests)
 

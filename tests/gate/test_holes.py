@@ -22,8 +22,11 @@ pytestmark = pytest.mark.tool("prometheus")
 TOLERANCE = 1e-4     # 0.01 percentage points, as a fraction
 END = synthetic.END
 MODULE = '''"""The gate's hole estate (tests/gate/holes.py)."""
-from tests.gate.holes import REGIONS, SLO_, POLICY
+from dataclasses import replace
+from tests.gate.holes import REGIONS, SLO_
+from tests.gate import synthetic as _synthetic
 from tests.gate.synthetic import VIEW
+POLICY = replace(_synthetic.POLICY, period_not_whole=WARM)
 '''
 
 
@@ -42,11 +45,7 @@ def hole_prom(tmp_path_factory, hole_scenarios, prometheus_version):
 def _root(tmp_path, url: str, warm_up: bool = False):
     (tmp_path / "rules").mkdir(parents=True, exist_ok=True)
     policy = "warm-up" if warm_up else "cannot-evaluate"
-    (tmp_path / "rules" / "estate.py").write_text(MODULE.replace(
-        "POLICY\n", "\n").replace("from tests.gate.synthetic import VIEW", (
-            "from tests.gate.synthetic import VIEW, POLICY as _P\n"
-            "from dataclasses import replace\n"
-            f"POLICY = replace(_P, period_not_whole={policy!r})")))
+    (tmp_path / "rules" / "estate.py").write_text(MODULE.replace("WARM", repr(policy)))
     spec = {"endpoints": {r.name: {"url": url, "region_label": True} for r in holes.REGIONS},
             "retries": 0, "timeout": 30}
     import yaml

@@ -75,11 +75,12 @@ def test_a_redirect_is_not_followed_so_the_token_stays_home(root):
     assert "redirect refused" in json.loads(result.stdout)["reason"]
 
 
-def test_a_missing_token_variable_cannot_evaluate_and_names_the_variable_only(root):
+def test_a_missing_token_variable_is_a_usage_error_naming_the_variable_only(root):
+    """Found when the config is read, before any request (exit 2)."""
     with FakePrometheus() as north:
         result = run_gate(root, {"north": {"url": north.url, "bearer_token_env": "NORTH_TOKEN"}}, "--region", "north")
-    assert result.exit_code == 3
-    assert "$NORTH_TOKEN, which is not set" in json.loads(result.stdout)["reason"]
+    assert result.exit_code == 2
+    assert "endpoints.north.bearer_token_env: $NORTH_TOKEN is not set" in result.stderr
     assert not north.received
 
 

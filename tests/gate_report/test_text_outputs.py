@@ -50,7 +50,7 @@ def test_progress_lines(line, expected):
 def test_a_verbose_request_line_shows_method_status_duration_and_query():
     log = b.mixed().requests[0]
     assert terminal.request_line(log) == (
-        "GET http://127.0.0.1:9090/api/v1/query time=1.795e+09 200 ok 12ms series=3: slo:burn_rate:ratio_rate5m")
+        "GET http://127.0.0.1:9090/api/v1/query time=1795000000 200 ok 12ms series=3: slo:burn_rate:ratio_rate5m")
 
 
 def test_markdown_escapes_html_and_table_pipes_in_label_values():
