@@ -81,7 +81,7 @@ def floor(estate: Estate, url: str, at: float):
                 errors, total = counts(sli, w, by)
                 parts += [queries._tag(errors, slo.id, queries.ERRORS, w), queries._tag(total, slo.id, queries.TOTAL, w)]
         got = {}
-        for s in client.query(" or ".join(parts), at):
+        for s in client.query(queries.union(parts), at):
             got[(s.labels[queries.TAG_SLO], r.name, s.labels[queries.TAG_WINDOW], s.labels[queries.TAG_PART])] = s.value
         client.close()
         return got

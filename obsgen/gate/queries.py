@@ -19,6 +19,19 @@ ALERTS = "ALERTS"               # Prometheus's own series of pending and firing 
 ERRORS, TOTAL, TILES, NEWEST, START = "errors", "total", "tiles", "newest", "start"
 
 
+def union(parts) -> str:
+    """`a or b or ...` as a balanced tree: Prometheus evaluates a chain of n `or`s in time
+    quadratic in n (each level matches the whole left side again), a balanced tree in n log n.
+    The parts carry labels of their own, so the union is the same either way."""
+    parts = list(parts)
+    if not parts:
+        return ""
+    while len(parts) > 1:
+        parts = [f"({parts[i]} or {parts[i + 1]})" if i + 1 < len(parts) else parts[i]
+                 for i in range(0, len(parts), 2)]
+    return parts[0]
+
+
 def checked(expr: str) -> str:
     """The expression as written, once it parses. (The parser's canonical form is not sent:
     it prints regex escapes such as le=~"0\\.5" back unescaped.)"""
@@ -58,7 +71,7 @@ def coverage(windows, bases: dict[str, str]) -> str:
             offset = "" if w == e else f" offset {_duration(w - e)}"
             probe = f"present_over_time({inner}[{base}]{offset})"
             parts.append(f'label_replace({probe}, "{TAG_WINDOW}", {promql.quote(window)}, "", "")')
-    return checked(" or ".join(parts)) if parts else ""
+    return checked(union(parts)) if parts else ""
 
 
 def raw_counts(slos, window: str, by: tuple[str, ...]) -> str:
@@ -68,7 +81,7 @@ def raw_counts(slos, window: str, by: tuple[str, ...]) -> str:
         errors, total = counts(slo.sli, window, by)
         parts.append(_tag(errors, slo.id, ERRORS))
         parts.append(_tag(total, slo.id, TOTAL))
-    return checked(" or ".join(parts))
+    return checked(union(parts))
 
 
 def narrowed(sli, regions):
@@ -120,7 +133,7 @@ def newest(slos, by: tuple[str, ...], lookback: str, step: str) -> str:
             continue
         expr = f"max{_by(by)} (max_over_time(timestamp({sel})[{lookback}:{step}]))"
         parts.append(_tag(expr, slo.id, NEWEST))
-    return " or ".join(parts)
+    return union(parts)
 
 
 def reaches_back(slos, by: tuple[str, ...], lookback: str) -> str:
@@ -135,7 +148,7 @@ def reaches_back(slos, by: tuple[str, ...], lookback: str) -> str:
         back = duration.seconds(window) - duration.seconds(lookback)
         offset = f" offset {_ms(back)}" if back > 0 else ""
         parts.append(_tag(f"count{_by(by)} (present_over_time({sel}[{lookback}]{offset}))", slo.id, START, window))
-    return " or ".join(parts)
+    return union(parts)
 
 
 def tiles_range(at: float, window: str, lookback: str) -> tuple[str, int]:
@@ -168,7 +181,7 @@ def raw(wanted, by: tuple[str, ...], at: float, lookback: str) -> tuple[str, dic
             expr = f"count_over_time((count{_by(by)} ({source(slo.sli, lookback)}))[{span}:{step}])"
             parts.append(_tag(expr, slo.id, TILES, longest))
             expected[(slo.id, longest)] = count
-    return checked(" or ".join(parts)), expected
+    return checked(union(parts)), expected
 
 
 def presence(slos, by: tuple[str, ...], lookback: str) -> str:
@@ -176,7 +189,7 @@ def presence(slos, by: tuple[str, ...], lookback: str) -> str:
     `lookback`: asked over a range (query_range, step `lookback`) it locates holes."""
     parts = [_tag(f"count{_by(by)} ({source(slo.sli, lookback)})", slo.id, TILES)
              for slo in sorted(slos, key=lambda s: s.id)]
-    return checked(" or ".join(parts))
+    return checked(union(parts))
 
 
 def just_under(seconds: float) -> str:
