@@ -8,6 +8,7 @@ from __future__ import annotations
 from obsgen import names
 from obsgen.model import SLO, BurnWindow, Region
 from obsgen.policy import burn_rates
+from obsgen.slo import counts
 from obsgen.slo.recording import identity, number, own
 from obsgen.slo.windows import spell
 
@@ -56,14 +57,14 @@ def burn_rule(slo: SLO, bw: BurnWindow, region: Region) -> dict:
 
 
 def absent_labels(slo: SLO, region: Region) -> dict[str, str]:
-    return dict(sorted({**slo.labels, names.SEVERITY: burn_rates.ABSENT_SEVERITY, names.REGION: region.name}.items()))
+    return dict(sorted({**identity(slo, region.name), names.SEVERITY: burn_rates.ABSENT_SEVERITY}.items()))
 
 
 def absent_rule(slo: SLO, region: Region) -> dict:
-    base = region.evaluation_interval
+    sli = counts.source(slo.sli).replace("$window", region.evaluation_interval)
     return {
         "alert": names.SLO_ABSENT_ALERT,
-        "expr": f"absent({own(slo, names.requests_count(base))})",
+        "expr": f"absent(sum({sli}))",
         "for": burn_rates.ABSENT_FOR,
         "labels": absent_labels(slo, region),
         "annotations": dict(sorted({

@@ -16,18 +16,34 @@ def counts(sli, window: str, by: tuple[str, ...] = ()) -> tuple[str, str]:
     raise TypeError(f"unknown SLI kind {type(sli).__name__}")
 
 
-def deltas(sli, step: str) -> tuple[str, str]:
-    """(errors, total) over the last `step`, summed to one series, without extrapolation.
+def deltas(sli, step: str, lookback: str) -> tuple[str, str]:
+    """(errors, total) over the last `step`, summed to one series, never empty.
 
-    Each counter's delta is its last sample minus its last sample `step` earlier, so the
-    deltas recorded at consecutive evaluations `step` apart telescope to the exact increase
-    (what `increase()` estimates by extrapolating to the window's edges). A counter that
-    reset, or a series that is new, counts its current value: the increase since it started.
+    Per series, the increase since its last real sample before the interval: the newest
+    sample in the interval minus the newest at or before its start, found up to `lookback`
+    back. Range selectors skip staleness markers, so a failed scrape, a target down for a
+    while or a Prometheus restart within the look-back is bridged, and the increase across
+    it is booked once, at the first evaluation that sees a sample again. A counter that went
+    down reset: it counts its current value, the increase since the reset. A series with no
+    sample in the look-back counts from its first sample, as `increase()` does: a series that
+    is only newly visible (a new scrape job, a relabel change) cannot be told from a new
+    process, and booking its lifetime value as one interval's increase would page.
+    An evaluation that counted nothing records 0, so every tile of every window exists.
     """
     for kind, fn in _DELTA_KINDS:
         if isinstance(sli, kind):
-            return fn(sli, step)
+            return fn(sli, step, lookback)
     raise TypeError(f"unknown SLI kind {type(sli).__name__}")
+
+
+def source(sli) -> str:
+    """The SLI's request series: absent from it means the SLI has no data at all. (The recorded
+    counts cannot say so: they record 0 when nothing was counted.)"""
+    if isinstance(sli, EventRatio):
+        return sli.total
+    if isinstance(sli, LatencyThreshold):
+        return promql.selector(f"{sli.histogram}_count", [sli.matchers] if sli.matchers else [])
+    return sli.total
 
 
 def le_values(threshold: float) -> list[str]:
@@ -74,30 +90,31 @@ def _raw(sli: RawRatio, window: str, by) -> tuple[str, str]:
 _KINDS = ((EventRatio, _event_ratio), (LatencyThreshold, _latency), (RawRatio, _raw))
 
 
-def _delta(selector: str, step: str) -> str:
-    return f"sum(({selector} - {selector} offset {step}) >= 0 or {selector})"
+def _delta(selector: str, step: str, lookback: str) -> str:
+    new = f"last_over_time({selector}[{step}])"
+    before = f"last_over_time({selector}[{lookback}] offset {step})"
+    return f"(sum(({new} - {before}) >= 0 or ({new} and {before})) or vector(0))"
 
 
-def _event_ratio_deltas(sli: EventRatio, step: str) -> tuple[str, str]:
-    total = _delta(sli.total, step)
+def _event_ratio_deltas(sli: EventRatio, step: str, lookback: str) -> tuple[str, str]:
+    total = _delta(sli.total, step, lookback)
     if sli.errors is not None:
-        return _zero_if_absent(_delta(sli.errors, step), total), total
-    good = _zero_if_absent(_delta(sli.good, step), total)
+        return _delta(sli.errors, step, lookback), total
+    return f"clamp_min({total} - {_delta(sli.good, step, lookback)}, 0)", total
+
+
+def _latency_deltas(sli: LatencyThreshold, step: str, lookback: str) -> tuple[str, str]:
+    extra = [sli.matchers] if sli.matchers else []
+    le = f"le=~{promql.quote(promql.regex_alternatives(le_values(sli.threshold)))}"
+    total = _delta(promql.selector(f"{sli.histogram}_count", extra), step, lookback)
+    good = _delta(promql.selector(f"{sli.histogram}_bucket", [*extra, le]), step, lookback)
     return f"clamp_min({total} - {good}, 0)", total
 
 
-def _latency_deltas(sli: LatencyThreshold, step: str) -> tuple[str, str]:
-    extra = [sli.matchers] if sli.matchers else []
-    le = f"le=~{promql.quote(promql.regex_alternatives(le_values(sli.threshold)))}"
-    total = _delta(promql.selector(f"{sli.histogram}_count", extra), step)
-    good = _delta(promql.selector(f"{sli.histogram}_bucket", [*extra, le]), step)
-    return f"clamp_min({total} - {_zero_if_absent(good, total)}, 0)", total
-
-
-def _raw_deltas(sli: RawRatio, step: str) -> tuple[str, str]:
+def _raw_deltas(sli: RawRatio, step: str, lookback: str) -> tuple[str, str]:
     """The escape hatch is the user's own expression over `step`; its exactness is theirs."""
-    total = f"sum({sli.total.replace('$window', step)})"
-    return _zero_if_absent(f"sum({sli.errors.replace('$window', step)})", total), total
+    total = f"(sum({sli.total.replace('$window', step)}) or vector(0))"
+    return f"(sum({sli.errors.replace('$window', step)}) or vector(0))", total
 
 
 _DELTA_KINDS = ((EventRatio, _event_ratio_deltas), (LatencyThreshold, _latency_deltas), (RawRatio, _raw_deltas))

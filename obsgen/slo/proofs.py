@@ -9,6 +9,9 @@ Scenarios, each a phase list of per-step good and bad events at a steady total r
   0.9x opens nothing.
 - zero traffic: every window's error ratio and burn rate is recorded as 0, never NaN.
 - with a low-traffic guard: a total outage below `min_events` alerts nothing.
+- the faults of real scrapes (obsgen/slo/faults.py): failed scrapes at every phase, Prometheus
+  down, a target down with and without a reset, churn, a long-lived series appearing, and a
+  failed scrape before a total outage.
 """
 from __future__ import annotations
 
@@ -17,7 +20,7 @@ from fractions import Fraction
 from obsgen import duration, names
 from obsgen.model import SLO, Region
 from obsgen.policy import burn_rates
-from obsgen.slo import alerts, fixtures, recording, simulate
+from obsgen.slo import alerts, faults, fixtures, recording, simulate
 from obsgen.slo.simulate import Traffic, steps_of
 from obsgen.slo.windows import spell
 
@@ -196,7 +199,7 @@ def tests(slo: SLO, region: Region) -> list[dict]:
         found.append(low_traffic(slo, region))
     if slo.absent_alert:
         found.append(series_vanish(slo, region))
-    return [t for t in found if t is not None]
+    return [t for t in found if t is not None] + faults.tests(slo, region)
 
 
 def test_file(slo: SLO, region: Region) -> dict | None:

@@ -34,14 +34,35 @@ def number(value: float) -> str:
     return repr(int(value)) if float(value).is_integer() else repr(float(value))
 
 
-def window_sum(series: str, step: windows.Step) -> str:
-    """The source window's samples at offsets 0, w, 2w, ...; a missing one (the first days
-    after deployment) counts 0, so the window holds what history there is."""
+def tile(series: str, at_seconds: float, spacing: str) -> str:
+    """The one sample of a recorded series written at the evaluation `at_seconds` ago, or 0.
+
+    A range just shorter than the spacing of the evaluations holds exactly that sample, both
+    where a range is closed on the left (Prometheus 2) and where it is open (3), and at any
+    phase between the rule that wrote it and the rule that reads it. An evaluation that did
+    not run leaves no sample: the tile counts 0, never a neighbour's sample twice (an instant
+    selector would reach back five minutes). `sum` drops the identity labels the rule sets again.
+    """
+    return f"(sum({written_at(series, at_seconds, spacing)}) or vector(0))"
+
+
+def written_at(series: str, at_seconds: float, spacing: str) -> str:
+    width = windows.spell(duration.seconds(spacing) - 0.001)
+    offset = f" offset {windows.spell(at_seconds)}" if at_seconds else ""
+    return f"last_over_time({series}[{width}]{offset})"
+
+
+def window_sum(series: str, step: windows.Step, spacing: str) -> str:
+    """The source window's tiles at offsets 0, w, 2w, ...: each exact, missing ones 0."""
     width = duration.seconds(step.source)
-    terms = [series] + [
-        f"({series} offset {windows.spell(k * width)} or {series} * 0)" for k in range(1, step.terms)
-    ]
-    return " + ".join(terms)
+    return " + ".join(tile(series, k * width, spacing) for k in range(step.terms))
+
+
+def evaluated(slo: SLO, base: str) -> str:
+    """1 when this evaluation recorded both base counts; absent (a 0 tile) when it did not run
+    or a base rule failed. Summed like the counts, it says how much of each window they hold."""
+    errors, requests = (written_at(own(slo, name(base)), 0, base) for name in (names.errors_count, names.requests_count))
+    return f"count({errors} and {requests})"
 
 
 def ratio(errors: str, requests: str) -> str:
@@ -59,12 +80,13 @@ def rules(slo: SLO, region: Region) -> list[dict]:
         promql.parse(expr)
         out.append({"record": name, "expr": expr, "labels": dict(labels)})
 
-    errors, total = deltas(slo.sli, base.window)
+    errors, total = deltas(slo.sli, base.window, region.counter_lookback)
     record(names.errors_count(base.window), errors)
     record(names.requests_count(base.window), total)
+    record(names.evaluations_count(base.window), evaluated(slo, base.window))
     for step in plan[1:]:
-        for name in (names.errors_count, names.requests_count):
-            record(name(step.window), window_sum(own(slo, name(step.source)), step))
+        for name in (names.errors_count, names.requests_count, names.evaluations_count):
+            record(name(step.window), window_sum(own(slo, name(step.source)), step, base.window))
     budget = slo.error_budget_in(region.name)
     for step in plan[1:]:
         w = step.window
