@@ -161,8 +161,10 @@ neither figure. Medians of {args.repeat} interleaved runs.
 | obsgen gate (freshness, recorded check, raw counts, look-back tiles) | {g_req:.0f} | {g_wall:.3f} s |
 | ratio | {g_req / f_req:.2f}x | {g_wall / f_wall:.2f}x |
 
-The endpoints share one backend, so the gate reads them together (one recorded query and one raw
-query, each narrowed to the four regions); the floor narrows each of its queries to one region.
+The endpoints share one backend, so the gate reads them together (one recorded query, and one raw
+query per 25 SLOs, each narrowed to the four regions); the floor narrows each of its queries to one
+region. Prometheus's time for one query grows faster than its size, which is why the floor's four
+big queries take longer than the gate's smaller ones.
 {len(common)} error ratios compared; largest difference {worst:.2e} (as a fraction).
 Sources of the gate's figures: {', '.join(sources)}; decisions: {', '.join(sorted(decisions))}.
 """
