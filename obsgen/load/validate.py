@@ -177,6 +177,18 @@ def _metric_name(c, obj, what, name):
         c.fail(obj, what, f"invalid metric name {name!r}")
 
 
+def _lookback(c: Checker, r: Region, what: str) -> None:
+    """The SLO base window bridges failed scrapes and restarts up to the look-back: it must reach
+    past at least two scrapes and past one evaluation, or a single failed scrape loses counts."""
+    try:
+        look, scrape, step = (duration.seconds(v) for v in (r.counter_lookback, r.scrape_interval, r.evaluation_interval))
+    except (ValueError, TypeError):
+        return
+    if look < max(2 * scrape, step):
+        c.fail(r, what, f"counter_lookback {r.counter_lookback} must be at least two scrape intervals and one "
+                        f"evaluation interval ({duration.format_seconds(max(2 * scrape, step))})")
+
+
 def _region(c: Checker, r: Region):
     what = f"region {r.name}"
     if not isinstance(r.name, str) or not _SLUG.match(r.name):
@@ -189,8 +201,9 @@ def _region(c: Checker, r: Region):
             c.fail(r, what, f"{field} is not an http(s) URL: {value!r}")
     if r.grafana_url is not None and not _URL.match(str(r.grafana_url)):
         c.fail(r, what, f"grafana_url is not an http(s) URL: {r.grafana_url!r}")
-    for field in ("scrape_interval", "evaluation_interval", "retention"):
+    for field in ("scrape_interval", "evaluation_interval", "retention", "counter_lookback"):
         c.duration(r, what, field, getattr(r, field))
+    _lookback(c, r, what)
     if not isinstance(r.isolated, bool):
         c.fail(r, what, f"isolated must be True or False, got {r.isolated!r}")
     try:

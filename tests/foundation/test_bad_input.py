@@ -56,6 +56,8 @@ CASES = [
     ("a duplicate region", R + "X = region('alpha')\n", 2, ["region alpha", "defined twice"]),
     ("an unknown time zone", R + "X = region('delta', timezone='Mars/Olympus')\n", 2, ["region delta", "unknown time zone"]),
     ("malformed business hours", R + "X = region('delta', business_hours='9-5')\n", 2, ["region delta", "business_hours"]),
+    ("a counter look-back shorter than two scrapes", R + "X = region('delta', counter_lookback='20s')\n", 2, ["region delta", "counter_lookback 20s"]),
+    ("a counter look-back that is not a duration", R + "X = region('delta', counter_lookback='an hour')\n", 2, ["region delta", "counter_lookback"]),
     ("an endpoint that is not a URL", R + "X = region('delta', prometheus_url='prom:9090')\n", 2, ["region delta", "prometheus_url"]),
     ("a Grafana endpoint that is not a URL", R + "X = region('delta', grafana_url='grafana.internal')\n", 2, ["region delta", "grafana_url"]),
     ("a malformed scrape interval", R + "X = region('delta', scrape_interval='15 s')\n", 2, ["region delta", "scrape_interval"]),
