@@ -15,7 +15,7 @@ from obsgen.synth.model import (
 )
 from obsgen.synth.openmetrics import BLOCK_SECONDS, iter_write_openmetrics, render_window, window_starts, write_openmetrics
 from obsgen.synth.series import Series, all_series, bucket_series, format_le, histogram_count_series, request_and_error_series, stream_samples
-from obsgen.synth.truth import Counts, LatencyCounts, counts, increase, increases, latency_counts, sample_value, select
+from obsgen.synth.truth import Counts, LatencyCounts, counts, increase, increases, latency_counts, sample_value, select, served
 
 __all__ = [
     "BLOCK_SECONDS",
@@ -45,6 +45,7 @@ __all__ = [
     "request_and_error_series",
     "sample_value",
     "select",
+    "served",
     "stream",
     "stream_samples",
     "window_starts",

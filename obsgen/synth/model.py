@@ -150,7 +150,13 @@ class Stream:
     ``rate`` is the daily mean of requests per second. ``resets`` are restart
     times: the new process started right after the previous scrape, so the
     sample at a reset time holds the events of that one step and nothing is
-    lost. ``starts_at`` makes a series that appears later (first sample is 0).
+    lost. ``starts_at`` makes a series that appears later: its process starts
+    counting from 0 then (on the grid: the first sample is 0; between two
+    scrapes: the first sample holds what it counted before it). ``ends_at``:
+    the process stops then, with no sample from that time on (what it counted
+    after its last scrape is never seen). ``lifetime``: (requests, errors) the
+    counters already hold when the process starts, a long history before the
+    scenario; a reset drops it. Counters only, no latency histogram.
     """
 
     name: str
@@ -164,9 +170,17 @@ class Stream:
     resets: tuple[int, ...] = ()
     gaps: tuple[Gap, ...] = ()
     starts_at: int | None = None
+    ends_at: int | None = None
+    lifetime: tuple[int, int] | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "labels", normalize_labels(self.labels))
+        if self.lifetime is not None:
+            requests, errors = self.lifetime
+            if not 0 <= errors <= requests or self.latency is not None:
+                raise ValueError("lifetime is (requests, errors) with 0 <= errors <= requests, counters only")
+        if self.starts_at is not None and self.ends_at is not None and self.ends_at <= self.starts_at:
+            raise ValueError("ends_at must be after starts_at")
         object.__setattr__(self, "incidents", tuple(sorted(self.incidents, key=lambda i: i.start)))
         object.__setattr__(self, "resets", tuple(sorted(self.resets)))
         object.__setattr__(self, "gaps", tuple(self.gaps))
@@ -208,10 +222,10 @@ class Scenario:
             raise ValueError("duration must be a positive multiple of step")
         for s in self.streams:
             times = [*s.resets, *(g.start for g in s.gaps), *(g.start + g.duration for g in s.gaps)]
-            if s.starts_at is not None:
-                times.append(s.starts_at)
             if any(not self.on_grid(t) for t in times):
-                raise ValueError(f"stream {s.name}{dict(s.labels)}: resets, gaps and starts_at must be on the grid")
+                raise ValueError(f"stream {s.name}{dict(s.labels)}: resets and gaps must be on the grid")
+            if s.starts_at is not None and s.starts_at < self.start:
+                raise ValueError(f"stream {s.name}{dict(s.labels)}: starts_at before the history")
             if any(not self.start < r <= self.end for r in s.resets):
                 raise ValueError("resets must lie in (start, end]")
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Iterator
 
 from obsgen.synth.model import HOUR, Scenario
-from obsgen.synth.series import Series, escape_label_value, stream_samples
+from obsgen.synth.series import Series, alive_between, escape_label_value, stream_samples
 
 BLOCK_SECONDS = 2 * HOUR
 
@@ -55,6 +55,8 @@ def render_window(scenario: Scenario, window_start: int, window: int = BLOCK_SEC
     families: dict[str, list[tuple[Series, str]]] = defaultdict(list)
     kinds: dict[str, str] = {}
     for stream in scenario.streams:
+        if not ts or not alive_between(scenario, stream, ts[0], ts[-1]):
+            continue
         samples = stream_samples(scenario, stream, ts)
         if not samples.ts:
             continue

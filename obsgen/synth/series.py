@@ -133,13 +133,19 @@ def origin_at(scenario: Scenario, stream: Stream, t: int) -> int:
 
 
 def visible(scenario: Scenario, stream: Stream, t: int) -> bool:
-    return t >= first_origin(scenario, stream) and not any(g.covers(t) for g in stream.gaps)
+    return first_origin(scenario, stream) <= t and (stream.ends_at is None or t < stream.ends_at) \
+        and not any(g.covers(t) for g in stream.gaps)
+
+
+def alive_between(scenario: Scenario, stream: Stream, t0: int, t1: int) -> bool:
+    """Whether the stream can have a sample in [t0, t1] (a cheap test before any work)."""
+    return first_origin(scenario, stream) <= t1 and (stream.ends_at is None or t0 < stream.ends_at)
 
 
 def _visible_with_origins(scenario: Scenario, stream: Stream, ts: Sequence[int]) -> tuple[tuple[int, ...], tuple[int, ...]]:
     start = first_origin(scenario, stream)
     shown = tuple(ts)
-    if shown and (shown[0] < start or stream.gaps):
+    if shown and (shown[0] < start or stream.gaps or (stream.ends_at is not None and shown[-1] >= stream.ends_at)):
         shown = tuple(t for t in shown if visible(scenario, stream, t))
     if not shown or not stream.resets or stream.resets[0] > shown[-1]:
         return shown, (start,) * len(shown)
@@ -160,9 +166,19 @@ def stream_samples(scenario: Scenario, stream: Stream, ts: Sequence[int], series
     else:
         at_origin = dict(zip(distinct, zip(*cumulative_counts(tl, distinct))))
         rel = [[v - at_origin[o][c] for v, o in zip(col, origins)] for c, col in enumerate(cols)]
+    if stream.lifetime is not None:
+        rel = _with_lifetime(stream, rel, origins, first_origin(scenario, stream))
     sums: dict[tuple[int, ...], list[int]] = {(c,): col for c, col in enumerate(rel)}
     values = {s: _component_sum(sums, s.components) for s in (series or all_series(stream))}
     return StreamSamples(ts=shown, origins=origins, values=values)
+
+
+def _with_lifetime(stream: Stream, rel: list[list[int]], origins: Sequence[int], first: int) -> list[list[int]]:
+    """Add what the counters held before the process started, until its first reset."""
+    requests, errors = stream.lifetime
+    held = {OK: requests - errors, ERR: errors}
+    return [[v + held[c] if o == first else v for v, o in zip(col, origins)] if c in held else col
+            for c, col in enumerate(rel)]
 
 
 def _component_sum(cache: dict[tuple[int, ...], list[int]], comps: tuple[int, ...]) -> list[int]:

@@ -10,11 +10,15 @@ from a decrease: after a restart the increment is the new value itself.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from bisect import bisect_left, bisect_right
 from typing import Iterable
 
-from obsgen.synth.model import Scenario, Stream
+from obsgen.synth.model import ErrorCounter, OutcomeLabel, Scenario, Stream
+from obsgen.synth.cumulative import ERR, OK, cumulative_counts
 from obsgen.synth.series import (
     Series,
+    first_origin,
+    timeline,
     bucket_series,
     histogram_count_series,
     request_and_error_series,
@@ -85,6 +89,39 @@ def counts(scenario: Scenario, streams: Iterable[Stream], t0: int, t1: int) -> C
         inc = increases(scenario, st, tuple(dict.fromkeys(req + err)), t0, t1)
         total += Counts(sum(inc[s] for s in req), sum(inc[s] for s in err))
     return total
+
+
+def served(scenario: Scenario, streams: Iterable[Stream], spans: Iterable[tuple[int, int]]) -> list[Counts]:
+    """Requests and errors the streams' processes truly served in each span (t0, t1].
+
+    Unlike ``counts``, this is what happened, not what the samples show: it includes what a
+    process served while it was not scraped (a gap, after its last scrape, before its first)
+    and never a ``lifetime`` the counters held before the process started. Any time, on the
+    grid or not; spans are clipped to each process's life [starts_at, ends_at).
+    """
+    spans = list(spans)
+    totals = [[0, 0] for _ in spans]
+    starts, ends = [a for a, _ in spans], [b for _, b in spans]
+    ordered = starts == sorted(starts) and ends == sorted(ends)   # then each process reads its spans only
+    for st in streams:
+        if st.latency is not None or not isinstance(st.outcome, (OutcomeLabel, ErrorCounter)):
+            raise ValueError("served counts counters only")
+        lo = first_origin(scenario, st)
+        hi = scenario.end if st.ends_at is None else min(scenario.end, st.ends_at)
+        first, last = (bisect_left(ends, lo), bisect_right(starts, hi)) if ordered else (0, len(spans))
+        live = [(i, min(max(spans[i][0], lo), hi), min(max(spans[i][1], lo), hi)) for i in range(first, last)]
+        live = [(i, a, b) for i, a, b in live if a < b]
+        if not live:
+            continue
+        points = sorted({t for _, a, b in live for t in (a, b)})
+        cols = cumulative_counts(timeline(st, scenario.start), points)
+        at = {t: (cols[OK][k], cols[ERR][k]) for k, t in enumerate(points)}
+        for i, a, b in live:
+            ok = at[b][0] - at[a][0]
+            err = at[b][1] - at[a][1]
+            totals[i][0] += ok + err
+            totals[i][1] += err
+    return [Counts(r, e) for r, e in totals]
 
 
 def latency_counts(scenario: Scenario, streams: Iterable[Stream], le: float, t0: int, t1: int) -> LatencyCounts:
