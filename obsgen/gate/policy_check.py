@@ -1,7 +1,7 @@
 """Validation of the release policy, registered in obsgen/load/validate.py's EXTRA_CHECKS."""
 from __future__ import annotations
 
-from obsgen.model.release import BURN_DECISIONS, NO_DATA_DECISIONS, ReleasePolicy
+from obsgen.model.release import BURN_DECISIONS, NO_DATA_DECISIONS, PERIOD_NOT_WHOLE_DECISIONS, ReleasePolicy
 
 TIERS = ("page", "ticket")
 
@@ -28,6 +28,13 @@ def check(estate, policy: ReleasePolicy, c) -> None:
             c.fail(policy, what, f"no_data_overrides: unknown SLO {slo_id!r}")
     if not isinstance(policy.min_events, int) or policy.min_events < 0:
         c.fail(policy, what, f"min_events must be a whole number >= 0, got {policy.min_events!r}")
+    c.duration(policy, what, "max_sample_age", policy.max_sample_age)
+    if policy.period_not_whole not in PERIOD_NOT_WHOLE_DECISIONS:
+        c.fail(policy, what, f"period_not_whole must be one of {', '.join(PERIOD_NOT_WHOLE_DECISIONS)}, "
+                             f"got {policy.period_not_whole!r}")
+    for slo_id in policy.allow_silence:
+        if slo_id not in slo_ids:
+            c.fail(policy, what, f"allow_silence: unknown SLO {slo_id!r}")
     _canary(c, policy, what)
 
 
