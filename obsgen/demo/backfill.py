@@ -7,8 +7,9 @@ evaluation instants on a grid aligned to the end of the history:
 
 - level 0 (rules reading raw counters, e.g. the 1-minute deltas) every evaluation interval,
   so consecutive deltas tile time exactly, as on the live server;
-- higher levels every `coarse` seconds: a divisor of every offset applied to their series, so
-  an offset sum still lands on its source's samples and tiles its window exactly.
+- each higher level's series on the coarsest grid that divides every offset at which a rule
+  reads it (at most 5 minutes), so an offset sum still lands on its source's samples and tiles
+  its window exactly.
 
 The end of the history is on every level's grid, so the gate reads samples recorded at the
 very instant it evaluates.
@@ -28,22 +29,26 @@ from obsgen.localprom import TWO_HOURS, LocalPrometheus
 MAX_POINTS = 11_000          # Prometheus refuses longer range queries per series
 MAX_COARSE = 300             # stays within the 5-minute lookback of an instant query
 _CONSTANT = re.compile(r"vector\(\s*[-+0-9.eE]+\s*\)")
-_OFFSET = re.compile(r"([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{[^}]*\})?\s+offset\s+(-?[0-9a-z]+)")
+_OFFSET = re.compile(r"([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{[^}]*\})?(?:\[[^\]]*\])?\s+offset\s+(-?[0-9a-z]+)")
 
 
-def coarse_step(levels: list[dict], interval: int) -> int:
-    """The step for levels above 0: divides every offset applied to a series they record, at
-    most MAX_COARSE, a multiple of the evaluation interval (else the interval itself). Offsets
-    applied to level 0's series need nothing: those are recorded at every interval."""
-    above = {rule["record"] for level in levels[1:] for group in level["groups"] for rule in group["rules"]}
-    step = MAX_COARSE
+def grid_steps(levels: list[dict], interval: int) -> dict[str, int]:
+    """Each recorded series' step: level 0 (reading raw counters) every evaluation interval;
+    above it, the greatest divisor of every offset at which a rule reads the series, at most
+    MAX_COARSE, a multiple of the interval (else the interval itself)."""
+    steps = {}
+    for n, level in enumerate(levels):
+        for group in level["groups"]:
+            for rule in group["rules"]:
+                steps[rule["record"]] = interval if n == 0 and not _constant(rule) else MAX_COARSE
     for level in levels:
         for group in level["groups"]:
             for rule in group["rules"]:
                 for name, text in _OFFSET.findall(rule["expr"]):
-                    if name in above:
-                        step = math.gcd(step, int(duration.seconds(text.lstrip("-"))))
-    return step if step % interval == 0 else interval
+                    if name in steps and steps[name] != interval:
+                        step = math.gcd(steps[name], int(duration.seconds(text.lstrip("-"))))
+                        steps[name] = step if step % interval == 0 else interval
+    return steps
 
 
 def range_query(url: str, expr: str, start: int, end: int, step: int) -> list[tuple[dict, list]]:
@@ -62,11 +67,10 @@ def range_query(url: str, expr: str, start: int, end: int, step: int) -> list[tu
 def backfill(prom: LocalPrometheus, levels: list[dict], start: int, end: int, interval: int,
              workdir: Path) -> int:
     """Backfill every level over [start, end] (`end` on the grid); returns samples written."""
-    coarse = coarse_step(levels, interval)
+    steps = grid_steps(levels, interval)
     written = 0
     for n, level in enumerate(levels):
-        written += _level(prom, level, start, end, lambda rule: interval if n == 0 and not _constant(rule) else coarse,
-                          workdir / f"level-{n:02d}.om")
+        written += _level(prom, level, start, end, lambda rule: steps[rule["record"]], workdir / f"level-{n:02d}.om")
     return written
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from obsgen import names
 from obsgen.demo import story
-from obsgen.demo.backfill import backfill, block_seconds, coarse_step
+from obsgen.demo.backfill import backfill, block_seconds, grid_steps
 from obsgen.demo.history import region_history
 from obsgen.demo.levels import recording_levels
 from obsgen.load import load_estate
@@ -26,19 +26,25 @@ def level(name, *exprs):
 BASE = level("base", "sum(x_total - x_total offset 1m)")
 STEPS = {
     "offsets of 5m and 1h on recorded windows: every 5 minutes":
-        ([BASE, level("w", "base0 + base0 offset 1m"), level("v", 'w0{a="b"} offset 5m + w0 offset 1h')], 60, 300),
+        ([BASE, level("w", "base0 + base0 offset 1m"), level("v", 'w0{a="b"} offset 5m + w0 offset 1h')], 60,
+         {"base0": 60, "w0": 300, "v0": 300}),
     "an offset of 90s: every 30s is no multiple of the interval, so every interval":
-        ([BASE, level("w", "base0"), level("v", "w0 offset 90s")], 60, 60),
+        ([BASE, level("w", "base0"), level("v", "w0 offset 90s")], 60, {"base0": 60, "w0": 60, "v0": 300}),
     "no offsets: every 5 minutes, the most an instant query's lookback allows":
-        ([BASE, level("w", "sum_over_time(base0[4m30s])")], 60, 300),
+        ([BASE, level("w", "sum_over_time(base0[4m30s])")], 60, {"base0": 60, "w0": 300}),
     "offsets of 1m on the level-0 deltas do not count: those are recorded every minute":
-        ([BASE, level("w", "base0 + base0 offset 1m + base0 offset 2m"), level("v", "w0 offset 1d")], 60, 300),
+        ([BASE, level("w", "base0 + base0 offset 1m + base0 offset 2m"), level("v", "w0 offset 1d")], 60,
+         {"base0": 60, "w0": 300, "v0": 300}),
+    "a series read through a range at an offset of 1m is recorded every minute, the others stay coarse":
+        ([BASE, level("e", "count(last_over_time(base0[59s999ms]))"),
+          level("w", "last_over_time(e0[59s999ms] offset 1m) + last_over_time(base0[59s999ms] offset 5m)"),
+          level("v", "last_over_time(w0[59s999ms] offset 10m)")], 60, {"base0": 60, "e0": 60, "w0": 300, "v0": 300}),
 }
 
 
 @pytest.mark.parametrize("levels,interval,expected", STEPS.values(), ids=STEPS.keys())
-def test_the_coarse_step_lands_every_offset_on_a_sample(levels, interval, expected):
-    assert coarse_step(levels, interval) == expected
+def test_each_series_is_recorded_on_a_grid_every_offset_that_reads_it_lands_on(levels, interval, expected):
+    assert grid_steps(levels, interval) == expected
 
 
 def test_blocks_cover_the_history_in_tsdb_block_ranges():
