@@ -1,6 +1,8 @@
 """Render the whole generated tree in memory: {path under generated/: bytes}."""
 from __future__ import annotations
 
+import multiprocessing
+import os
 from typing import Callable
 
 from obsgen import names, serialize
@@ -60,8 +62,63 @@ def render_documents(estate: Estate) -> dict[str, object]:
     return dict(sorted(docs.items()))
 
 
-def render_tree(estate: Estate) -> dict[str, bytes]:
-    return {path: to_bytes(path, doc) for path, doc in render_documents(estate).items()}
+def render_tree(estate: Estate, workers: int | None = None,
+                progress: Callable[[str], None] | None = None) -> dict[str, bytes]:
+    """{path under generated/: bytes}. Large estates render and serialize their regions in
+    forked worker processes, one region a task (the bytes are the same: each document is pure
+    and the result is sorted by path); `workers=1` keeps everything in this process."""
+    workers = workers or _workers(estate)
+    if workers <= 1:
+        return {path: to_bytes(path, doc) for path, doc in render_documents(estate).items()}
+    global _ESTATE
+    _ESTATE = estate   # inherited by the forked workers, never pickled
+    docs: dict[str, object] = {}
+    owner: dict[str, str] = {}
+    tree: dict[str, bytes] = {}
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers) as pool:
+        jobs = [pool.apply_async(_render_region, (i,)) for i in range(len(estate.regions))]
+        for renderer in GLOBAL_RENDERERS:
+            for path, doc in renderer(estate).items():
+                _put(docs, owner, f"{names.GLOBAL_DIR}/{path}", doc, renderer)
+        for job in jobs:
+            name, rendered = job.get()
+            for path, who, data in rendered:
+                problem = path_problem(path)
+                if problem:
+                    raise BuildError(f"{who}: generated path {path!r} {problem}")
+                if path in owner:
+                    raise BuildError(f"{who} and {owner[path]} both write {path}: rename one of the definitions")
+                owner[path] = who
+                docs[path] = None
+                tree[path] = data
+            if progress:
+                progress(f"region {name} rendered")
+    _ESTATE = None
+    _no_file_is_a_directory(docs, owner)
+    tree.update((path, to_bytes(path, doc)) for path, doc in docs.items() if doc is not None)
+    return dict(sorted(tree.items()))
+
+
+PARALLEL_FROM = 40    # SLO x region pairs from which forking workers pays for itself
+_ESTATE: Estate | None = None
+
+
+def _workers(estate: Estate) -> int:
+    pairs = len(estate.slos) * len(estate.regions)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return min(cores, len(estate.regions)) if pairs >= PARALLEL_FROM else 1
+
+
+def _render_region(index: int) -> tuple[str, list[tuple[str, str, bytes]]]:
+    region = _ESTATE.regions[index]
+    out = []
+    for renderer in REGION_RENDERERS:
+        who = f"{renderer.__module__}.{renderer.__name__}"
+        for path, doc in renderer(_ESTATE, region).items():
+            full = f"{names.region_dir(region.name)}/{path}"
+            out.append((full, who, to_bytes(full, doc)))
+    return region.name, out
 
 
 def to_bytes(path: str, doc) -> bytes:

@@ -52,7 +52,7 @@ def build(root: Path, out: Path | None, check: bool):
     estate = load_or_exit(root)
     progress.step("definitions loaded and validated")
     try:
-        tree = render_tree(estate)
+        tree = render_tree(estate, progress=progress.step)
     except BuildError as exc:
         _fail(str(exc))
     progress.step(f"{len(tree)} files rendered")

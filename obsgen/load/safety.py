@@ -134,10 +134,10 @@ def objective_message(objective, region: str | None) -> str:
 # --- expressions -----------------------------------------------------------------------------
 
 
-def result_type(c, obj, what: str, field: str, expr: str) -> None:
+def result_type(c, obj, what: str, field: str, expr: str, tree=None) -> None:
     """A rule's expression must give an instant vector or a scalar; Prometheus fails a rule that
     gives a range vector or a string at every evaluation."""
-    node = promql.parse(expr)
+    node = tree if tree is not None else promql.parse(expr)
     while isinstance(node, pp.ParenExpr):
         node = node.expr
     kind = {pp.MatrixSelector: "a range vector", pp.SubqueryExpr: "a range vector",
@@ -146,8 +146,10 @@ def result_type(c, obj, what: str, field: str, expr: str) -> None:
         c.fail(obj, what, f"{field} gives {kind}; a rule needs an instant vector or a scalar: {expr!r}")
 
 
-def regexes(c, obj, what: str, field: str, expr: str) -> None:
-    for regex in _regexes(promql.parse(expr)):
+def regexes(c, obj, what: str, field: str, expr: str, tree=None) -> None:
+    if "~" not in expr and "label_replace" not in expr:
+        return
+    for regex in _regexes(tree if tree is not None else promql.parse(expr)):
         problem = re2_problem(regex)
         if problem:
             c.fail(obj, what, f"{field}: regex {regex!r} is not RE2, which Prometheus uses: {problem}")

@@ -54,15 +54,16 @@ class Checker:
 
     def expr(self, obj, what, field, value):
         try:
-            promql.parse(value)
+            tree = promql.parse(value)
         except ValueError as exc:
             self.fail(obj, what, f"{field} is not valid PromQL ({exc}): {value!r}")
-        safety.regexes(self, obj, what, field, value)
+        safety.regexes(self, obj, what, field, value, tree)
+        return tree
 
     def rule_expr(self, obj, what, field, value):
         """An expression a rule evaluates: valid PromQL giving an instant vector or a scalar."""
-        self.expr(obj, what, field, value)
-        safety.result_type(self, obj, what, field, value)
+        tree = self.expr(obj, what, field, value)
+        safety.result_type(self, obj, what, field, value, tree)
 
     def labels(self, obj, what, labels, field="labels"):
         for key, value in labels.items():

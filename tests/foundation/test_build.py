@@ -94,10 +94,12 @@ def test_a_build_killed_at_any_moment_leaves_the_old_tree_or_the_new(tmp_path):
     subprocess.run(_build_cmd(root), check=True, capture_output=True)
     old = snapshot(root / "generated")
     (root / "rules" / "many.py").write_text("from obsgen.model import Alert\n" + many + "\n")
+    start = time.monotonic()
     subprocess.run(_build_cmd(root), check=True, capture_output=True)
+    whole = time.monotonic() - start   # the kills spread over a build's length on this machine, now
     new = snapshot(root / "generated")
     outcomes = set()
-    for i, delay in enumerate(x / 20 for x in range(2, 30, 2)):
+    for i, delay in enumerate(whole * x / 20 for x in range(2, 30, 2)):
         # Alternate the definitions so each build has something to swap.
         (root / "rules" / "many.py").write_text(("from obsgen.model import Alert\n" + many + "\n") if i % 2 else "")
         expected = new if i % 2 else old
