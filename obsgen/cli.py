@@ -126,8 +126,9 @@ def _register_commands() -> None:
     from obsgen.apply.cli import apply
     from obsgen.demo.cli import demo
     from obsgen.gate.cli import gate, status
+    from obsgen.interop.cli import export, import_
 
-    for command in (gate, status, demo, apply):
+    for command in (gate, status, demo, apply, import_, export):
         main.add_command(command)
     for command in main.commands.values():
         _exit_statuses(command)
