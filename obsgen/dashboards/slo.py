@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections import defaultdict
 
 from obsgen import names, promql
-from obsgen.dashboards.windows import alert_windows
 from obsgen.duration import seconds
 from obsgen.model import SLO, Estate
 from obsgen.model.dashboard import Dashboard, Link, Panel, Query, Row, Threshold
@@ -91,7 +90,7 @@ def _budget(slo: SLO) -> Panel:
 
 
 def _burn(slo: SLO) -> Panel:
-    windows = alert_windows(slo)
+    windows = slo.burn_windows
     spans = sorted({w for bw in windows for w in (bw.short, bw.long)}, key=seconds)
     steps = {}
     for bw in sorted(windows, key=lambda w: w.factor):

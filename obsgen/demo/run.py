@@ -19,6 +19,7 @@ from obsgen import duration, names
 from obsgen.demo.history import RegionHistory, histories
 from obsgen.demo import backfill as recorded
 from obsgen.demo.levels import recording_levels
+from obsgen.gate.canary import evaluate_canary
 from obsgen.localprom import LocalPrometheus
 
 CANARY_STAGE = 0
@@ -108,10 +109,6 @@ def gate(estate, regions: list[Region], at: float, say_err: Callable[[str], None
 
     evaluation = evaluate(estate, plan, at, clock=time.monotonic, progress=progress)
     evaluation = with_burndowns(evaluation, plan, clock=time.monotonic)
-    try:
-        from obsgen.gate.canary import evaluate_canary
-    except ImportError:
-        return evaluation, None
     stage = policy_of(estate).canary.stages[CANARY_STAGE].name
     canary = evaluate_canary(estate, plan, at, stage, clock=time.monotonic)
     return evaluation, canary

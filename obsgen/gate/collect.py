@@ -26,7 +26,6 @@ from obsgen.gate.windows import alert_windows, burn_windows, seconds
 from obsgen.model import applies
 
 Key = tuple[str, str]   # (SLO id, region)
-_TIER = getattr(names, "TIER", "tier")   # burn alerts carry their tier (page | ticket)
 DEFAULT_LOOKBACK = "1h"
 RAW_CHUNK = 25          # SLOs per raw-counter query
 
@@ -311,7 +310,7 @@ def _firing(slo, labels) -> FiringAlert:
     severity = labels.get(names.SEVERITY, "")
     window = labels.get(names.WINDOW)
     tiers = {bw.tier for bw in burn_windows(slo) if bw.severity == severity and (window is None or bw.long == window)}
-    tier = labels.get(_TIER) or (tiers.pop() if len(tiers) == 1 else None)
+    tier = labels.get(names.TIER) or (tiers.pop() if len(tiers) == 1 else None)
     return FiringAlert(alertname=labels.get("alertname", ""), severity=severity, tier=tier, window=window)
 
 

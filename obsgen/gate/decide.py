@@ -13,12 +13,13 @@ from obsgen.gate.result import (CANNOT_EVALUATE, FAIL, NO_SOURCE, PASS, RAW, WAR
                                 SLOResult, iso, worst)
 from obsgen.gate.windows import burn_windows, seconds
 from obsgen.model.release import ReleasePolicy
+from obsgen.policy import burn_rates
 
 
 def slo_result(policy: ReleasePolicy, slo, region: str, facts: Facts, at: float, endpoint: str = "",
                objective: float | None = None) -> SLOResult:
     objective = slo.objective_in(region) if objective is None else objective
-    budget = round(1 - objective / 100, 12)
+    budget = burn_rates.error_budget(objective)
     period_seconds = seconds(slo.period)
     budget_minutes = budget * period_seconds / 60
     warm_up = warming_up(policy, facts)

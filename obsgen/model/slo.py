@@ -4,7 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Mapping, Union
 
+from obsgen import duration
 from obsgen.errors import Site
+from obsgen.policy import burn_rates
+from obsgen.policy.burn_rates import BurnWindow
 from obsgen.site import caller_site
 
 
@@ -41,25 +44,6 @@ SLI = Union[EventRatio, LatencyThreshold, RawRatio]
 
 
 @dataclass(frozen=True)
-class BurnWindow:
-    """One row of a multiwindow, multi-burn-rate alert policy (see obsgen/policy/burn_rates.py)."""
-
-    tier: str          # page | ticket
-    long: str
-    short: str
-    factor: float      # the burn rate that alerts, stated for `period` (scaled for other periods)
-    severity: str      # the alert's severity label: critical | warning
-    period: str = "30d"
-
-    @property
-    def budget_share(self) -> float:
-        """The share of the period's error budget spent in the long window at this burn rate."""
-        from obsgen import duration
-
-        return self.factor * duration.seconds(self.long) / duration.seconds(self.period)
-
-
-@dataclass(frozen=True)
 class SLO:
     service: str
     name: str
@@ -86,20 +70,21 @@ class SLO:
 
     @property
     def period_seconds(self) -> int:
-        from obsgen import duration
-
         return int(duration.seconds(self.period))
 
     @property
     def burn_windows(self) -> tuple[BurnWindow, ...]:
         """The alert policy with factors scaled to this SLO's period (obsgen/policy/burn_rates.py)."""
-        from obsgen.policy import burn_rates
+        return burn_rates.windows_for(self.alerting, self.period)
 
-        return burn_rates.windows_for(self)
+    @property
+    def alert_windows(self) -> tuple[str, ...]:
+        """Every window its burn alerts read, shortest first."""
+        return burn_rates.alert_windows(self.burn_windows)
 
     def objective_in(self, region: str) -> float:
         return self.objective_overrides.get(region, self.objective)
 
     def error_budget_in(self, region: str) -> float:
         """The allowed error ratio, e.g. 0.005 for 99.5%."""
-        return round(1 - self.objective_in(region) / 100, 12)
+        return burn_rates.error_budget(self.objective_in(region))

@@ -13,10 +13,27 @@ factor' = factor * slo_period / period (Sloth does the same for 28 days).
 """
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from obsgen import duration
-from obsgen.model.slo import BurnWindow
+
+
+@dataclass(frozen=True)
+class BurnWindow:
+    """One row of a multiwindow, multi-burn-rate alert policy."""
+
+    tier: str          # page | ticket
+    long: str
+    short: str
+    factor: float      # the burn rate that alerts, stated for `period` (scaled for other periods)
+    severity: str      # the alert's severity label: critical | warning
+    period: str = "30d"
+
+    @property
+    def budget_share(self) -> float:
+        """The share of the period's error budget spent in the long window at this burn rate."""
+        return self.factor * duration.seconds(self.long) / duration.seconds(self.period)
+
 
 WORKBOOK = (
     # 14.4: 2% of a 30-day budget spent in 1 hour (the budget would last 2 days 2 hours).
@@ -35,10 +52,20 @@ ABSENT_FOR = "10m"
 ABSENT_SEVERITY = "warning"
 
 
-def windows_for(slo) -> tuple[BurnWindow, ...]:
-    """The SLO's policy (its own `alerting`, else the workbook's) with factors scaled to its period."""
-    rows = slo.alerting if slo.alerting is not None else DEFAULT
-    return tuple(scaled(row, slo.period) for row in rows)
+def windows_for(alerting: tuple[BurnWindow, ...] | None, period: str) -> tuple[BurnWindow, ...]:
+    """An SLO's policy (its own `alerting`, else the workbook's) with factors scaled to its period."""
+    rows = alerting if alerting is not None else DEFAULT
+    return tuple(scaled(row, period) for row in rows)
+
+
+def alert_windows(rows: tuple[BurnWindow, ...]) -> tuple[str, ...]:
+    """Every long and short window of a policy, once each, shortest first."""
+    return tuple(sorted({w for row in rows for w in (row.long, row.short)}, key=duration.seconds))
+
+
+def error_budget(objective: float) -> float:
+    """The allowed error ratio of an objective in percent: 0.005 for 99.5 (rounded off float noise)."""
+    return round(1 - objective / 100, 12)
 
 
 def scaled(row: BurnWindow, period: str) -> BurnWindow:

@@ -21,12 +21,8 @@ def own(slo: SLO, name: str) -> str:
     return promql.selector(name, [f"{names.SERVICE}={promql.quote(slo.service)}", f"{names.SLO}={promql.quote(slo.name)}"])
 
 
-def alert_windows(slo: SLO) -> list[str]:
-    return [w for bw in slo.burn_windows for w in (bw.long, bw.short)]
-
-
 def steps(slo: SLO, region: Region) -> tuple[windows.Step, ...]:
-    return windows.plan([*alert_windows(slo), slo.period], region.evaluation_interval)
+    return windows.plan([*slo.alert_windows, slo.period], region.evaluation_interval)
 
 
 def number(value: float) -> str:

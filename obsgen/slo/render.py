@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from obsgen import names, promql
 from obsgen.model import Estate, Region, applies
+from obsgen.policy import burn_rates
 from obsgen.render.global_rules import region_matcher
 from obsgen.render.prometheus_rules import group_file
 from obsgen.slo import alerts, proofs, recording
@@ -53,7 +54,7 @@ def render_global(estate: Estate) -> dict[str, dict]:
         record(g(names.error_ratio(w)), recording.ratio(g(names.errors_count(w)), g(names.requests_count(w))), label)
     for slo in slos:
         ident = {**recording.identity(slo, names.GLOBAL_REGION)}
-        budget = round(1 - slo.objective / 100, 12)
+        budget = burn_rates.error_budget(slo.objective)
         record(g(names.OBJECTIVE), f"vector({recording.number(round(slo.objective / 100, 12))})", ident)
         record(g(names.ERROR_BUDGET), f"vector({recording.number(budget)})", ident)
         record(g(names.PERIOD_SECONDS), f"vector({slo.period_seconds})", ident)

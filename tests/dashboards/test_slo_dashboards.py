@@ -11,7 +11,6 @@ import pytest
 from obsgen import names
 from obsgen.slo import alerts, recording
 from obsgen.dashboards import check
-from obsgen.dashboards.windows import alert_windows
 from tests.dashboards.helpers import SCHEMAS, grafana_trees, panels, slo_estate
 
 SLO_FILE = "grafana/dashboards/slo-{}.json"
@@ -73,7 +72,7 @@ def test_the_burn_rate_panel_draws_each_alert_factor_and_reads_each_window(trees
     for slo in estate.slos:
         doc = trees["alpha"][SLO_FILE.format(slo.service)]
         burn = _by_id(doc)[names.slo_panel_id(slo.name, "burn")]
-        windows = alert_windows(slo)
+        windows = slo.burn_windows
         drawn = {s["value"] for s in burn["fieldConfig"]["defaults"]["thresholds"]["steps"][1:]}
         assert drawn == {w.factor for w in windows}
         assert burn["fieldConfig"]["defaults"]["custom"]["thresholdsStyle"]["mode"] == "line"
@@ -92,7 +91,7 @@ def test_queries_read_only_recorded_slo_series_and_the_alerts(trees, estate):
     allowed = {names.OBJECTIVE, names.BUDGET_REMAINING, "ALERTS"}
     for slo in estate.slos:
         allowed |= {names.error_ratio(slo.period)}
-        allowed |= {names.burn_rate(w) for bw in alert_windows(slo) for w in (bw.long, bw.short)}
+        allowed |= {names.burn_rate(w) for bw in slo.burn_windows for w in (bw.long, bw.short)}
     for target, tree in trees.items():
         for path, doc in tree.items():
             if "/slo-" in path:
@@ -121,7 +120,7 @@ def test_the_slo_engine_records_every_series_the_dashboards_read(trees, estate):
 def test_every_slo_alert_links_to_its_burn_rate_panel(trees, estate):
     for region in estate.regions:
         for slo in (s for s in estate.slos if s.regions is None or region.name in s.regions):
-            for bw in alert_windows(slo):
+            for bw in slo.burn_windows:
                 path = alerts.burn_rule(slo, bw, region)["annotations"]["dashboard"]
                 uid, panel = re.fullmatch(r"/d/([^/]+)/\?viewPanel=(\d+)", path).groups()
                 doc = trees[region.name][SLO_FILE.format(slo.service)]

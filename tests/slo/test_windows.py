@@ -1,6 +1,8 @@
 """Each window is built from shorter recorded windows that tile it exactly, and reads few samples."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from obsgen import duration
@@ -38,11 +40,16 @@ def test_no_rule_reads_more_than_a_few_hundred_samples(wanted, base):
         assert step.terms <= 240, step
 
 
-def test_windows_read_recorded_samples_at_offsets_never_ranges():
-    """Ranges would count one sample more or less when the reading rule runs at another phase."""
+def test_windows_read_each_tile_through_a_range_just_shorter_than_an_evaluation():
+    """An instant selector reaches back five minutes: where an evaluation did not run it would
+    count a neighbour's tile twice. A range of E - 1 ms holds exactly the one tile written then."""
     s, r = slo(), region()
-    for rule in recording.rules(s, r)[2:]:
-        assert "[" not in rule["expr"], rule
+    windows = [rule for rule in recording.rules(s, r) if "increase" in rule["record"] or "count" in rule["record"]][3:]
+    assert windows
+    for rule in windows:
+        ranges = re.findall(r"\[([^\]]+)\]", rule["expr"])
+        assert ranges and set(ranges) == {"59s999ms"}, rule
+        assert " offset " not in re.sub(r"\[59s999ms\] offset", "", rule["expr"]), rule
 
 
 @pytest.mark.parametrize("seconds,text", [(270, "4m30s"), (7.5, "7s500ms"), (86400 * 29, "29d"), (5400, "1h30m")])
