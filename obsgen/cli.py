@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from obsgen import names
+from obsgen.errors import DefinitionError
 from obsgen.cli_common import EXIT_FAIL, EXIT_OK, EXIT_USAGE, load_or_exit, out_option, root_option
 
 PROGRESS_AFTER = 2.0   # seconds: a command quieter than this prints no progress
@@ -26,9 +27,32 @@ class Progress:
             click.echo(f"{self.command}: {text} ({elapsed:.1f} s)", err=True)
 
 
-@click.group(epilog="Exit status: see each command's --help. obsgen --version prints the version.")
+class _Main(click.Group):
+    """Bad input is the user's (one line, exit 2); any other exception is obsgen's own bug: one
+    line asking for a report, exit 1, and the traceback with `obsgen -v`."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except DefinitionError as exc:
+            click.echo(f"error: {exc.one_line()}", err=True)
+            sys.exit(EXIT_USAGE)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            if ctx.params.get("verbose"):
+                import traceback
+                traceback.print_exc()
+            click.echo(f"obsgen: internal error ({type(exc).__name__}: {exc}). This is a bug in obsgen, "
+                       "not in your definitions: please report it"
+                       + ("" if ctx.params.get("verbose") else "; `obsgen -v ...` shows the traceback") + ".", err=True)
+            sys.exit(EXIT_FAIL)
+
+
+@click.group(cls=_Main, epilog="Exit status: see each command's --help. obsgen --version prints the version.")
 @click.version_option(package_name="obsgen", prog_name="obsgen")
-def main():
+@click.option("-v", "--verbose", is_flag=True, help="On an internal error, print the traceback.")
+def main(verbose: bool):
     """obsgen: observability as code for a multi-region platform."""
 
 

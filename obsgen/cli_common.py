@@ -6,9 +6,7 @@ from pathlib import Path
 
 import click
 
-from obsgen.errors import DefinitionError
-
-EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+from obsgen.errors import EXIT_FAIL, EXIT_OK, EXIT_USAGE, DefinitionError  # noqa: F401 (re-exported)
 
 root_option = click.option(
     "--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."),

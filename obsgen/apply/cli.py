@@ -8,6 +8,7 @@ import click
 
 from obsgen import names
 from obsgen.apply import APPLIERS
+from obsgen.errors import EXIT_FAIL, EXIT_USAGE
 
 
 @click.command("apply")
@@ -20,7 +21,10 @@ from obsgen.apply import APPLIERS
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True)
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Generated tree (default: ROOT/generated).")
-def apply(target, region, url, dry_run, credentials_file, root, out):
+@click.option("--corpus", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Sample lines per log pipeline, run through _ingest/pipeline/_simulate "
+                   "(default: ROOT/tests/pipelines/corpus when it exists).")
+def apply(target, region, url, dry_run, credentials_file, root, out, corpus):
     """Push the rendered configuration of one region to a live system: Elasticsearch index
     templates and ILM policies, or Grafana dashboards. Credentials: <PREFIX>_API_KEY, or
     <PREFIX>_USERNAME and <PREFIX>_PASSWORD, with PREFIX=OBSGEN_ELASTICSEARCH or OBSGEN_GRAFANA;
@@ -46,13 +50,20 @@ def apply(target, region, url, dry_run, credentials_file, root, out):
     except credentials.CredentialsError as exc:
         _usage(str(exc))
     client = Client(url, creds, auth_scheme=applier.auth_scheme)
+    verify = getattr(applier, "verify", None)
     try:
         changes = applier.plan(region_dir, client)
         if not dry_run:
             base.execute(changes, client)
-    except ApplyError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(1)
+        problems = verify(changes, client, corpus or root / "tests" / "pipelines" / "corpus", dry_run) if verify else []
+    except (ApplyError, RuntimeError) as exc:
+        click.echo(f"error: {client.scrub(str(exc))}", err=True)
+        sys.exit(EXIT_FAIL)
+    if problems:
+        for line in problems:
+            click.echo(f"error: {client.scrub(line)}", err=True)
+        click.echo(f"error: {len(problems)} corpus sample(s) do not come out of the pipelines as expected", err=True)
+        sys.exit(EXIT_FAIL)
     for change in changes:
         click.echo(change.line(dry_run))
     todo = sum(c.action != base.UNCHANGED for c in changes)
@@ -69,4 +80,4 @@ def _shown(url: str) -> str:
 
 def _usage(message: str):
     click.echo(f"error: {message}", err=True)
-    sys.exit(2)
+    sys.exit(EXIT_USAGE)

@@ -11,6 +11,7 @@ import click
 
 from obsgen import names
 from obsgen.demo import story
+from obsgen.errors import EXIT_USAGE
 
 
 @click.command("demo")
@@ -38,7 +39,7 @@ def demo(root: Path, generated: Path | None, days: int, html_path: Path | None, 
     say = run.say_to(sys.stderr)
     if not prometheus_available():
         click.echo("error: prometheus and promtool are not installed: run scripts/setup", err=True)
-        sys.exit(2)
+        sys.exit(EXIT_USAGE)
     estate = _load(root)
     workdir = Path(tempfile.mkdtemp(prefix="obsgen-demo-"))
     html_path = html_path or workdir / "gate.html"
@@ -52,7 +53,7 @@ def demo(root: Path, generated: Path | None, days: int, html_path: Path | None, 
     except run.DemoError as exc:
         shutil.rmtree(workdir, ignore_errors=True)
         click.echo(f"error: {exc}", err=True)
-        sys.exit(2)
+        sys.exit(EXIT_USAGE)
     finally:
         run.stop(regions)
         if not keep:

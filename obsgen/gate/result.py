@@ -10,6 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Literal
 
+from obsgen.errors import EXIT_CANNOT_EVALUATE, EXIT_FAIL, EXIT_USAGE  # noqa: F401 (re-exported)
+from obsgen.errors import EXIT_OK as EXIT_PASS
+
 # --- decisions and exit statuses ---------------------------------------------------------------
 Decision = Literal["pass", "warn", "fail", "cannot-evaluate"]
 PASS: Decision = "pass"
@@ -20,7 +23,6 @@ CANNOT_EVALUATE: Decision = "cannot-evaluate"
 # Worst first: the overall decision is the worst of its parts.
 SEVERITY_ORDER: tuple[Decision, ...] = (CANNOT_EVALUATE, FAIL, WARN, PASS)
 
-EXIT_PASS, EXIT_FAIL, EXIT_USAGE, EXIT_CANNOT_EVALUATE = 0, 1, 2, 3
 # A warning lets the release go on (exit 0) and is reported; cannot-evaluate is never 0.
 EXIT_STATUS: dict[str, int] = {PASS: EXIT_PASS, WARN: EXIT_PASS, FAIL: EXIT_FAIL,
                                CANNOT_EVALUATE: EXIT_CANNOT_EVALUATE}

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from obsgen import duration, names, promql
 from obsgen.errors import DefinitionError, Site
-from obsgen.load import safety
+from obsgen.load import safety, types
 from obsgen.slo import checks as slo_checks
 from obsgen.model import SEVERITIES, Alert, Estate, EventRatio, LatencyThreshold, RawRatio, Region
 
@@ -94,15 +94,12 @@ class Checker:
 
 
 def validate(estate: Estate, root: Path) -> None:
+    """Types first (obsgen/load/types.py), then every check of every kind. An exception other
+    than DefinitionError from here on is obsgen's own bug, and surfaces as one."""
     c = Checker(estate, root)
-    try:
-        _validate(estate, c)
-    except (AttributeError, TypeError, ValueError, KeyError) as exc:
-        # A field of the wrong type that the checks did not foresee: still the user's input.
-        obj = c.current
-        what = f"{getattr(obj, 'kind', type(obj).__name__)} {getattr(obj, 'name', '')}".strip()
-        raise DefinitionError(c.site(obj), what,
-                              f"malformed definition ({type(exc).__name__}: {exc})") from None
+    types.check_all((*estate.regions, *estate.global_views, *estate.alerts, *estate.recordings,
+                     *estate.global_recordings, *estate.slos, *estate.others), c.site)
+    _validate(estate, c)
 
 
 def _validate(estate: Estate, c: Checker) -> None:

@@ -39,7 +39,7 @@ CASES = [
     ("a blank expression", A + alert(expr="   "), 2, ["alert Broken", "empty expression"]),
     ("a duplicate alert name in one region", A + alert(name="TargetDown"), 2, ["alert TargetDown", "defined twice for region alpha"]),
     ("an unknown region", A + alert(regions=("alpha", "mars")), 2, ["alert Broken", "unknown region 'mars'"]),
-    ("regions given as one string", A + alert(regions="alpha"), 2, ["alert Broken", "non-empty tuple"]),
+    ("regions given as one string", A + alert(regions="alpha"), 2, ["alert Broken", "regions must be a tuple or None"]),
     ("a malformed duration", A + alert(for_="5 minutes"), 2, ["alert Broken", "not a Prometheus duration"]),
     ("durations out of order", A + alert(for_="5m1h"), 2, ["alert Broken", "not a Prometheus duration"]),
     ("an unknown severity", A + alert(severity="sev1"), 2, ["alert Broken", "unknown severity 'sev1'"]),
@@ -74,7 +74,7 @@ CASES = [
     ("an SLI with both errors and good", A + slo(sli="@EventRatio(total='t_total', errors='e_total', good='g_total')"), 2, ["slo api/availability", "exactly one of"]),
     ("an SLI selector that is an expression", A + slo(sli="@EventRatio(total='sum(t_total)', errors='e_total')"), 2, ["slo api/availability", "plain series selector"]),
     ("a malformed SLO period", A + slo(period="a month"), 2, ["slo api/availability", "period"]),
-    ("cases given as a string", A + alert(cases="fires"), 2, ["alert Broken", "malformed definition"]),
+    ("cases given as a string", A + alert(cases="fires"), 2, ["alert Broken", "cases must be a tuple, got 'fires'"]),
     ("an SLO name with capitals", A + slo(name="Availability"), 2, ["slo api/Availability", "lower-case"]),
 ]
 

@@ -1,0 +1,48 @@
+"""Bad input is the user's: one line, exit 2. Anything else that goes wrong is obsgen's own bug:
+one line that says so and asks for a report, exit 1, the traceback only with `obsgen -v`."""
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from obsgen import errors
+from obsgen.cli import main
+from obsgen.load import validate as validate_module
+from tests.foundation.estate_builder import write_estate
+
+
+def _bug(*args, **kwargs):
+    raise KeyError("a key obsgen forgot")
+
+
+@pytest.mark.parametrize("verbose", [False, True], ids=["without -v", "with -v"])
+def test_a_bug_in_obsgen_is_reported_as_a_bug_never_as_a_bad_definition(tmp_path, monkeypatch, verbose):
+    root = write_estate(tmp_path)
+    monkeypatch.setattr(validate_module, "_cross_checks", _bug)
+    result = CliRunner().invoke(main, [*(["-v"] if verbose else []), "build", "--root", str(root)])
+    assert result.exit_code == errors.EXIT_FAIL
+    assert "internal error (KeyError" in result.output and "please report" in result.output
+    assert "malformed definition" not in result.output
+    assert ("Traceback" in result.output) == verbose
+
+
+FIELDS = [
+    ("an objective given as text", "X = SLO(service='api', name='a', objective='99.5', description='d', "
+                                  "sli=EventRatio(total='up', errors='up'))\n", "objective must be a finite number"),
+    ("a NaN objective", "X = SLO(service='api', name='a', objective=float('nan'), description='d', "
+                        "sli=EventRatio(total='up', errors='up'))\n", "objective must be a finite number"),
+    ("regions as one string", "X = SLO(service='api', name='a', objective=99.5, description='d', regions='alpha', "
+                              "sli=EventRatio(total='up', errors='up'))\n", "regions must be"),
+    ("an SLI selector that is a number", "X = SLO(service='api', name='a', objective=99.5, description='d', "
+                                         "sli=EventRatio(total=42, errors='up'))\n", "total must be a string"),
+]
+
+
+@pytest.mark.parametrize("source,words", [f[1:] for f in FIELDS], ids=[f[0] for f in FIELDS])
+def test_a_field_of_the_wrong_type_is_the_users_error_at_its_line(tmp_path, source, words):
+    root = write_estate(tmp_path)
+    (root / "rules" / "bad.py").write_text("from obsgen.model import SLO, EventRatio\n" + source)
+    result = CliRunner().invoke(main, ["build", "--root", str(root)])
+    assert result.exit_code == errors.EXIT_USAGE, result.output
+    line = result.output.strip().splitlines()[-1]
+    assert line.startswith("error: rules/bad.py:2:") and words in line, line
