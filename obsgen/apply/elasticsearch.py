@@ -1,13 +1,25 @@
-"""Elasticsearch: the ILM policies and composable index templates a region's cluster takes
-(generated/<region>/elasticsearch/). Policies go first: templates name them."""
+"""Elasticsearch: the ILM policies, ingest pipelines and composable index templates a region's
+cluster takes (generated/<region>/elasticsearch/). Policies and pipelines go first: templates name
+them. A pipeline's salt is a placeholder `${ENV}` in generated/; it is filled in from the
+environment here, and never printed. With a corpus folder, every pipeline is then run on its
+samples with `_ingest/pipeline/_simulate` (by id once sent; inline in a dry run): any mismatch
+fails the apply."""
 from __future__ import annotations
 
 import json
+import os
+import re
 from pathlib import Path
 
 from obsgen.apply.base import CREATE, UNCHANGED, UPDATE, Change
 
 POLICY_DIR, TEMPLATE_DIR = "elasticsearch/ilm_policy", "elasticsearch/index_template"
+PIPELINE_DIR = "elasticsearch/ingest_pipeline"
+_PLACEHOLDER = re.compile(r"\$\{([A-Z_][A-Z0-9_]*)\}")
+
+
+class SecretMissing(RuntimeError):
+    pass
 
 
 class ElasticsearchApplier:
@@ -18,13 +30,26 @@ class ElasticsearchApplier:
     def default_url(self, estate, region) -> str | None:
         return region.elasticsearch_url
 
+    def verify(self, changes, client, corpus_dir: Path | None, dry_run: bool) -> list[str]:
+        if corpus_dir is None or not corpus_dir.is_dir():
+            return []
+        return simulate(changes, client, corpus_dir, dry_run)
+
     def plan(self, region_dir: Path, client) -> list[Change]:
+        # Secrets first: filled in (or refused) before any request, so that no error can echo them.
+        pipelines = [(name, fill_secrets(body)) for name, body in _documents(region_dir / PIPELINE_DIR)]
+        client.extra_secrets.extend(_salts(pipelines))
         changes = []
         for name, body in _documents(region_dir / POLICY_DIR):
             path = f"/_ilm/policy/{name}"
             current = client.get(path)
             live = (current or {}).get(name, {})
             changes.append(Change("ilm policy", name, _action(current is not None, body, live), "PUT", path, body))
+        for name, body in pipelines:
+            path = f"/_ingest/pipeline/{name}"
+            current = client.get(path)
+            live = (current or {}).get(name, {})
+            changes.append(Change("ingest pipeline", name, _action(current is not None, body, live), "PUT", path, body))
         for name, body in _documents(region_dir / TEMPLATE_DIR):
             path = f"/_index_template/{name}"
             current = client.get(path)
@@ -72,3 +97,50 @@ def _contains(live, desired) -> bool:
     if isinstance(desired, dict):
         return isinstance(live, dict) and all(k in live and _contains(live[k], v) for k, v in desired.items())
     return live == desired
+
+
+def fill_secrets(value, environ=None):
+    """The body with every `${ENV}` replaced by the environment's value; a missing one stops the
+    apply (a pipeline hashing with an empty salt would be worse than none)."""
+    environ = os.environ if environ is None else environ
+    if isinstance(value, dict):
+        return {k: fill_secrets(v, environ) for k, v in value.items()}
+    if isinstance(value, list):
+        return [fill_secrets(v, environ) for v in value]
+    if isinstance(value, str):
+        def one(m):
+            secret = environ.get(m.group(1))
+            if not secret:
+                raise SecretMissing(f"the environment variable {m.group(1)} (a pipeline's salt) is not set")
+            return secret
+        return _PLACEHOLDER.sub(one, value)
+    return value
+
+
+def _salts(pipelines) -> list[str]:
+    """The filled-in secret values, for scrubbing error messages."""
+    return [salt for _, body in pipelines for proc in body.get("processors", [])
+            if (salt := next(iter(proc.values())).get("salt"))]
+
+
+def simulate(changes, client, corpus_dir: Path, dry_run: bool) -> list[str]:
+    """Run each pipeline on its corpus; the lines that say what differs ([] when all agree)."""
+    from obsgen.render.pipelines import corpus, lognames
+
+    corpora = corpus.load_dir(corpus_dir)
+    problems = []
+    for change in changes:
+        if change.kind != "ingest pipeline":
+            continue
+        meta = change.body.get("_meta", {})
+        samples = corpora.get(meta.get("pipeline"))
+        if not samples:
+            continue
+        prefix = f"{meta.get('stream')}-{meta.get('region')}"   # LogIndex.prefix of the source region
+        docs = corpus.docs(samples, f"{prefix}-simulate")
+        if dry_run:
+            answer = client.post("/_ingest/pipeline/_simulate", {"pipeline": change.body, "docs": docs})
+        else:
+            answer = client.post(f"/_ingest/pipeline/{change.name}/_simulate", {"docs": docs})
+        problems += [f"pipeline {change.name}: {p}" for p in corpus.mismatches(samples, answer, lognames.failed_index(prefix))]
+    return problems

@@ -20,6 +20,7 @@ class Client:
         self.session = session or requests.Session()
         self.session.headers.update({"Content-Type": "application/json", **credentials.headers(auth_scheme)})
         self.session.auth = credentials.auth()
+        self.extra_secrets: list[str] = []   # values filled into bodies (a pipeline's salt)
 
     def get(self, path: str) -> dict | None:
         """The JSON document at `path`, or None when there is none (404)."""
@@ -27,6 +28,12 @@ class Client:
         if response.status_code == 404:
             return None
         self._raise_for(response, "GET", path)
+        return response.json()
+
+    def post(self, path: str, body: dict) -> dict:
+        """POST a JSON body and return the JSON answer (e.g. _ingest/pipeline/_simulate)."""
+        response = self._request("POST", path, json=body)
+        self._raise_for(response, "POST", path)
         return response.json()
 
     def send(self, method: str, path: str, body: dict) -> None:
@@ -52,6 +59,6 @@ class Client:
         raise ApplyError(self.scrub(f"{method} {path}: HTTP {response.status_code}: {reason}"))
 
     def scrub(self, text: str) -> str:
-        for secret in self.credentials.secrets:
+        for secret in (*self.credentials.secrets, *self.extra_secrets):
             text = text.replace(secret, "***")
         return text

@@ -87,3 +87,31 @@ class LogAlert:
     @property
     def kind(self) -> str:
         return "log alert"
+
+
+@dataclass(frozen=True)
+class LogPipeline:
+    """How one stream's records are parsed where they are stored (seed 6.4 log_processing): an
+    Elasticsearch ingest pipeline, the `index.default_pipeline` of the stream's index template.
+    Steps run in this order: json, grok, date, geoip, anonymize_ip, hash_fields, remove. A record
+    that fails any step is not dropped: it goes to the stream's failure index with the error."""
+
+    name: str                      # the seed's key: application_pipeline, access_log_pipeline, audit_pipeline
+    stream: str                    # the LogIndex stream it parses: app-logs
+    line_field: str = "message"    # the raw line the collector ships
+    grok: tuple[str, ...] = ()     # grok expressions (Elasticsearch's built-in legacy patterns); first match wins
+    json: bool = False             # decode `field` as a JSON object into the record
+    date_field: str | None = None  # parsed into @timestamp, then removed
+    date_formats: tuple[str, ...] = ("ISO8601",)
+    geoip: str | None = None       # field holding the client IP, looked up in GeoLite2-City
+    geoip_properties: tuple[str, ...] = ("continent_name", "country_iso_code", "country_name", "city_name", "location")
+    anonymize_ip: tuple[str, ...] = ()   # IP fields truncated after geoip: IPv4 to /24, IPv6 to /48
+    hash_fields: tuple[str, ...] = ()    # sensitive fields replaced by a salted SHA-256 fingerprint
+    salt_secret: str = "LOG_PIPELINE_SALT"   # environment variable `obsgen apply` reads the salt from
+    remove: tuple[str, ...] = ()   # fields dropped at the end
+    description: str = ""
+    site: Site = field(default_factory=caller_site, compare=False, repr=False)
+
+    @property
+    def kind(self) -> str:
+        return "log pipeline"

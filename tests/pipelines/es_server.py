@@ -1,11 +1,13 @@
 """A recording stand-in for Elasticsearch on 127.0.0.1 (Elasticsearch cannot run here): it keeps
-ILM policies and index templates, answers GET the way Elasticsearch does (settings as strings,
-policies wrapped with version and modified_date), and records every request."""
+ILM policies, ingest pipelines and index templates, answers GET the way Elasticsearch does
+(settings as strings, policies wrapped with version and modified_date), runs
+`_ingest/pipeline/_simulate` with tests/pipelines/ingest_sim.py, and records every request."""
 from __future__ import annotations
 
 import json
 
 from tests.json_stub import JsonStub
+from tests.pipelines import ingest_sim
 
 
 class FakeElasticsearch(JsonStub):
@@ -13,12 +15,24 @@ class FakeElasticsearch(JsonStub):
         super().__init__()
         self.policies: dict = {}
         self.templates: dict = {}
+        self.pipelines: dict = {}
         self.fail_with: tuple[int, dict] | None = None   # answer every request so, e.g. (401, {...})
 
     def route(self, method, path, headers, body):
         if self.fail_with:
             return self.fail_with
         kind, _, name = path.lstrip("/").partition("/")
+        if kind == "_ingest" and name.startswith("pipeline/"):
+            name = name.removeprefix("pipeline/")
+            if method == "POST" and name.endswith("_simulate"):
+                return self._simulate(name.removesuffix("_simulate").rstrip("/"), body)
+            store = self.pipelines
+            if method == "PUT":
+                store[name] = body
+                return 200, {"acknowledged": True}
+            if name not in store:
+                return 404, {}
+            return 200, {name: store[name]}
         if kind == "_ilm" and name.startswith("policy/"):
             store, name = self.policies, name.removeprefix("policy/")
         elif kind == "_index_template":
@@ -35,6 +49,16 @@ class FakeElasticsearch(JsonStub):
         return 200, {"index_templates": [{"name": name, "index_template": _as_es_returns(store[name])}]}
 
 
+    def _simulate(self, name, body):
+        pipeline = body.get("pipeline") if not name else self.pipelines.get(name)
+        if pipeline is None:
+            return 404, {"error": {"type": "resource_not_found_exception", "reason": f"pipeline [{name}] is missing"}}
+        try:
+            return 200, ingest_sim.simulate(pipeline, body["docs"], name or "_simulate_pipeline")
+        except ingest_sim.ProcessorError as exc:
+            return 200, {"docs": [{"error": {"type": exc.kind, "reason": str(exc)}}]}
+
+
 def _as_es_returns(template: dict) -> dict:
     """Elasticsearch answers index settings as strings."""
     out = json.loads(json.dumps(template))
@@ -43,3 +67,4 @@ def _as_es_returns(template: dict) -> dict:
         if key in index:
             index[key] = str(index[key])
     return out
+

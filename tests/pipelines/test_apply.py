@@ -1,5 +1,6 @@
 """`obsgen apply elasticsearch` against a recording server on 127.0.0.1: what it reads, what it
-sends (method, path, body), what it prints, and that the secret never shows."""
+sends (method, path, body), what it prints, that the secrets (API key, a pipeline's salt) never
+show, and that the pipelines are run on the corpus with _ingest/pipeline/_simulate."""
 from __future__ import annotations
 
 import json
@@ -15,10 +16,13 @@ REGION = "us-east"
 DIR = ROOT / "generated" / REGION / "elasticsearch"
 API_KEY = "c2VjcmV0LWFwaS1rZXktMTIzNDU2Nzg5MA=="
 PASSWORD = "pa55-w0rd-never-shown"
+SALT = "s4lt-from-the-secret-store"
 
 
 def _generated() -> dict[str, dict]:
     docs = {f"/_ilm/policy/{p.stem}": json.loads(p.read_text()) for p in sorted((DIR / "ilm_policy").glob("*.json"))}
+    docs.update({f"/_ingest/pipeline/{p.stem}": json.loads(p.read_text().replace("${LOG_PIPELINE_SALT}", SALT))
+                 for p in sorted((DIR / "ingest_pipeline").glob("*.json"))})
     docs.update({f"/_index_template/{p.stem}": json.loads(p.read_text()) for p in sorted((DIR / "index_template").glob("*.json"))})
     return docs
 
@@ -31,7 +35,7 @@ def es():
 
 
 def apply(es, *args, env=None):
-    env = {"OBSGEN_ELASTICSEARCH_API_KEY": API_KEY, **(env or {})}
+    env = {"OBSGEN_ELASTICSEARCH_API_KEY": API_KEY, "LOG_PIPELINE_SALT": SALT, **(env or {})}
     return CliRunner().invoke(main, ["apply", "elasticsearch", "--region", REGION, "--root", str(ROOT), "--url", es.url, *args], env=env)
 
 
@@ -40,8 +44,13 @@ def test_a_dry_run_on_an_empty_cluster_would_create_everything_and_sends_nothing
     assert result.exit_code == 0, result.output
     docs = _generated()
     assert len(docs) >= 6
-    assert [r.method for r in es.requests] == ["GET"] * len(docs)
-    assert sorted(r.path for r in es.requests) == sorted(docs)
+    gets = [r for r in es.requests if r.method == "GET"]
+    assert sorted(r.path for r in gets) == sorted(docs)
+    assert not [r for r in es.requests if r.method == "PUT"]
+    # the pipelines as they would be sent, run inline on the corpus
+    simulated = [r for r in es.requests if r.method == "POST"]
+    assert {r.path for r in simulated} == {"/_ingest/pipeline/_simulate"}
+    assert sorted(r.body["pipeline"]["_meta"]["stream"] for r in simulated) == sorted(["access-logs", "app-logs", "audit-logs"] * 2)
     assert result.output.count("would create: ") == len(docs)
     assert f"0 of {len(docs)}" not in result.output and f"{len(docs)} of {len(docs)} would change" in result.output
 
@@ -53,7 +62,43 @@ def test_apply_puts_each_generated_body_policies_before_templates(es):
     docs = _generated()
     assert {r.path: r.body for r in puts} == docs
     kinds = [r.path.split("/")[1] for r in puts]
-    assert kinds == sorted(kinds, key=lambda k: k != "_ilm"), "a template was sent before a policy it names"
+    assert kinds == sorted(kinds, key=lambda k: k == "_index_template"), "a template was sent before a policy or pipeline it names"
+    assert SALT not in result.output
+
+
+def test_after_sending_each_pipeline_is_simulated_by_id_on_its_corpus(es):
+    result = apply(es)
+    assert result.exit_code == 0, result.output
+    posts = [r.path for r in es.requests if r.method == "POST"]
+    assert sorted(posts) == sorted(f"{p}/_simulate" for p in _generated() if p.startswith("/_ingest/pipeline/"))
+    assert all(len(r.body["docs"]) >= 6 for r in es.requests if r.method == "POST")
+
+
+def test_a_corpus_line_the_pipeline_does_not_parse_as_expected_fails_the_apply(es, tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "app.yaml").write_text(
+        "pipeline: application_pipeline\nsamples:\n"
+        "  - line: '2026-12-02T10:15:32Z ERROR payment payment failed'\n    expect: {level: ERROR, service: billing}\n"
+        "  - line: '2026-12-02T10:15:32Z ERROR payment payment failed'\n    expect: failed\n")
+    result = apply(es, "--corpus", str(folder))
+    assert result.exit_code == 1, result.output
+    assert "service is 'payment', expected 'billing'" in result.stderr
+    assert "should go to failed-app-logs-us-east" in result.stderr
+
+
+def test_a_pipeline_salt_missing_from_the_environment_stops_before_anything_is_sent(es):
+    result = apply(es, env={"LOG_PIPELINE_SALT": ""})
+    assert result.exit_code == 1
+    assert "LOG_PIPELINE_SALT" in result.stderr and "not set" in result.stderr
+    assert not [r for r in es.requests if r.method in ("PUT", "POST")]
+
+
+def test_a_refusal_that_echoes_the_salt_shows_it_scrubbed(es):
+    es.fail_with = (400, {"error": {"type": "parse_exception", "reason": f"bad salt {SALT}"}})
+    result = apply(es)
+    assert result.exit_code == 1
+    assert SALT not in result.output
 
 
 def test_a_second_apply_finds_everything_unchanged(es):
@@ -105,7 +150,7 @@ def test_an_unreachable_elasticsearch_exits_1_with_one_line(es):
     url = es.url
     es.stop()
     result = CliRunner().invoke(main, ["apply", "elasticsearch", "--region", REGION, "--root", str(ROOT), "--url", url],
-                                env={"OBSGEN_ELASTICSEARCH_API_KEY": API_KEY})
+                                env={"OBSGEN_ELASTICSEARCH_API_KEY": API_KEY, "LOG_PIPELINE_SALT": SALT})
     es.start()
     assert result.exit_code == 1
     assert len(result.stderr.strip().splitlines()) == 1 and "ConnectionError" in result.stderr

@@ -29,7 +29,7 @@ APP = LogIndex(name="application_logs", stream="app-logs", pattern="app-logs-{re
 ALPHA = LogCollector(region="alpha", replicas=1, buffer_size="100MB", flush_interval="10s")
 '''
 
-I = "from obsgen.model.pipeline import LogAlert, LogCollector, LogIndex\n"
+I = "from obsgen.model.pipeline import LogAlert, LogCollector, LogIndex, LogPipeline\n"
 
 
 def index(**over) -> str:
@@ -48,6 +48,13 @@ def alert(**over) -> str:
     fields = dict(name="Broken", title="Broken", expr='sum(count_over_time({stream="app-logs"}[5m])) > 1', severity="warning", summary="s")
     fields.update(over)
     return I + f"X = LogAlert({', '.join(f'{k}={v!r}' for k, v in fields.items())})\n"
+
+
+def pipeline(**over) -> str:
+    fields = dict(name="app_parse", stream="app-logs", grok=("^%{TIMESTAMP_ISO8601:timestamp} %{LOGLEVEL:level} %{GREEDYDATA:message}$",),
+                  date_field="timestamp")
+    fields.update(over)
+    return I + f"X = LogPipeline({', '.join(f'{k}={v!r}' for k, v in fields.items())})\n"
 
 
 # (sentence id, pipelines/bad.py, line, words expected in the message)
@@ -94,6 +101,25 @@ CASES = [
      ["log alert Broken", "matches label 'service', which stream 'app-logs' does not carry"]),
     ("a log alert whose selector names no stream", alert(expr='sum(count_over_time({level="ERROR"}[5m])) > 1'), 2,
      ["log alert Broken", 'selects no stream with stream="..."']),
+    ("a grok naming a pattern that does not exist", pipeline(grok=("%{TIMESTAMP_ISO8601:ts} %{LOGLVL:level}",)), 2,
+     ["log pipeline app_parse", "does not compile", "unknown pattern %{LOGLVL}"]),
+    ("a grok whose regex does not compile", pipeline(grok=("%{WORD:w} (unclosed",)), 2,
+     ["log pipeline app_parse", "does not compile"]),
+    ("a geoip on a field the grok does not capture", pipeline(geoip="client_ip"), 2,
+     ["log pipeline app_parse", "geoip 'client_ip' is no field its grok captures"]),
+    ("an unknown geoip property", pipeline(grok=("^%{IP:clientip} %{GREEDYDATA:rest}$",), date_field=None, geoip="clientip",
+                                          geoip_properties=("country_iso_code", "street_name")), 2,
+     ["log pipeline app_parse", "unknown geoip property 'street_name'"]),
+    ("IP anonymization of a field the grok does not capture", pipeline(anonymize_ip=("clientip",)), 2,
+     ["log pipeline app_parse", "anonymize_ip 'clientip' is no field"]),
+    ("a date field the grok does not capture", pipeline(date_field="ts"), 2, ["log pipeline app_parse", "date_field 'ts'"]),
+    ("a salt given literally instead of the variable that holds it", pipeline(hash_fields=("user_email",), salt_secret="pepper-9f2c1d"), 2,
+     ["log pipeline app_parse", "salt_secret must name the environment variable", "a str of 13 characters"]),
+    ("a pipeline for a stream no index defines", pipeline(stream="debug-logs"), 2,
+     ["log pipeline app_parse", "stream 'debug-logs' is no LogIndex's stream"]),
+    ("a pipeline that parses nothing", pipeline(grok=(), date_field=None), 2, ["log pipeline app_parse", "parses nothing"]),
+    ("two pipelines for one stream", pipeline() + "Y = LogPipeline(name='again', stream='app-logs', json=True)\n", 3,
+     ["log pipeline again", "stream 'app-logs' has two pipelines"]),
     ("a log alert name with a space", alert(name="High Error Rate"), 2, ["log alert 'High Error Rate'", "letters, digits"]),
 ]
 
@@ -124,3 +150,4 @@ def test_bad_log_definition_is_refused_and_generated_is_untouched(built, tmp_pat
     for word in words:
         assert word in message, message
     assert snapshot(root / "generated") == before
+    assert "pepper-9f2c1d" not in result.output   # a literal salt is a secret: never echoed

@@ -94,7 +94,7 @@ def _drop_a_hash(config, estate, region):
 
 def _hash_before_salting(config, estate, region):
     steps = config["pipeline"]["inputs"][0]["processors"]["logs"]
-    lua = next(s for s in steps if s["name"] == "lua")
+    lua = next(s for s in steps if s["name"] == "lua" and s.get("call") != "obsgen_mask_pii")
     steps.remove(lua)
     steps.append(lua)
 

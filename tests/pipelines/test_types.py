@@ -15,6 +15,7 @@ from tests.pipelines.node import check
 pytestmark = pytest.mark.tool("node")
 
 KINDS = (("/elasticsearch/index_template/", "index_template", json.loads), ("/elasticsearch/ilm_policy/", "ilm_policy", json.loads),
+         ("/elasticsearch/ingest_pipeline/", "ingest_pipeline", json.loads),
          (f"/{names.FLUENT_BIT_STATEFULSET_FILE}", "k8s_statefulset", yaml.safe_load),
          (f"/{names.FLUENT_BIT_SERVICE_FILE}", "k8s_service", yaml.safe_load))
 
@@ -41,6 +42,14 @@ WRONG = [
     ("number_of_shards given as a list", "index_template", lambda t: t["template"]["settings"]["index"].update(number_of_shards=[3])),
     ("index_pattern instead of index_patterns", "index_template", lambda t: t.update(index_pattern=t.pop("index_patterns"))),
     ("a template priority that is not a number", "index_template", lambda t: t.update(priority="high")),
+    ("a misspelt grok processor", "ingest_pipeline", lambda p: p["processors"].append({"grokk": {"field": "message", "patterns": ["%{WORD:w}"]}})),
+    ("grok patterns given as one string", "ingest_pipeline",
+     lambda p: next(x for x in p["processors"] if "grok" in x)["grok"].update(patterns="%{WORD:w}")),
+    ("a geoip processor with an unknown option", "ingest_pipeline",
+     lambda p: p["processors"].append({"geoip": {"field": "clientip", "databse": "GeoLite2-City.mmdb"}})),
+    ("on_failure given as one processor, not a list", "ingest_pipeline", lambda p: p.update(on_failure=p["on_failure"][0])),
+    ("a fingerprint method that is not a string", "ingest_pipeline",
+     lambda p: p["processors"].append({"fingerprint": {"fields": ["user_email"], "method": 256}})),
     ("StatefulSet replicas given as text", "k8s_statefulset", lambda s: s["spec"].update(replicas="three")),
     ("a misspelt containerPort", "k8s_statefulset", lambda s: _container(s)["ports"][0].update(containerPrt=_container(s)["ports"][0].pop("containerPort"))),
     ("a volume claim template without its metadata nesting", "k8s_statefulset",

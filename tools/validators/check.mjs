@@ -24,6 +24,8 @@ const BODY_TYPES = {
     "Omit<estypes.IndicesPutIndexTemplateRequest, 'name' | 'create' | 'master_timeout' | 'cause' | 'body' | keyof estypes.RequestBase>",
   ilm_policy:
     "Omit<estypes.IlmPutLifecycleRequest, 'name' | 'master_timeout' | 'timeout' | 'body' | keyof estypes.RequestBase>",
+  ingest_pipeline:
+    "Omit<estypes.IngestPutPipelineRequest, 'id' | 'master_timeout' | 'timeout' | 'if_version' | 'body' | keyof estypes.RequestBase>",
   k8s_statefulset: 'k8s.V1StatefulSet',
   k8s_service: 'k8s.V1Service',
 };

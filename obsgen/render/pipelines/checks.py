@@ -7,7 +7,8 @@ import re
 
 from obsgen import duration, names
 from obsgen.model import SEVERITIES
-from obsgen.model.pipeline import DATE_SLOT, REGION_SLOT, LogAlert, LogCollector, LogIndex
+from obsgen.model.pipeline import DATE_SLOT, REGION_SLOT, LogAlert, LogCollector, LogIndex, LogPipeline
+from obsgen.render.pipelines import grok as grok_patterns
 from obsgen.render.pipelines import plan, sizes
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -216,4 +217,58 @@ def logql_shape(expr: str) -> str | None:
     return None
 
 
-CHECKS = {LogIndex: check_index, LogCollector: check_collector, LogAlert: check_alert}
+# What Elasticsearch's geoip processor can add from GeoLite2-City (its `properties`).
+GEOIP_CITY_PROPERTIES = frozenset({
+    "ip", "country_iso_code", "country_name", "country_in_european_union", "registered_country_iso_code",
+    "registered_country_name", "registered_country_in_european_union", "continent_code", "continent_name",
+    "region_iso_code", "region_name", "city_name", "timezone", "location", "postal_code", "accuracy_radius",
+})
+_SECRET_LIKE = re.compile(r"[a-z]|[^A-Z0-9_]")
+
+
+def check_pipeline(estate, pipe: LogPipeline, c) -> None:
+    what = f"log pipeline {pipe.name}"
+    if not isinstance(pipe.name, str) or not _KEY.match(pipe.name):
+        c.fail(pipe, f"log pipeline {pipe.name!r}", "name must be lower-case letters, digits and underscores")
+    streams = {i.stream for i in estate.of_type(LogIndex)}
+    if pipe.stream not in streams:
+        c.fail(pipe, what, f"stream {pipe.stream!r} is no LogIndex's stream (known: {', '.join(sorted(streams))})")
+    if isinstance(pipe.grok, str):
+        c.fail(pipe, what, f"grok must be a tuple of expressions, got the string {pipe.grok!r}")
+    if not pipe.grok and not pipe.json:
+        c.fail(pipe, what, "parses nothing: give grok expressions or json=True")
+    produced = {pipe.line_field}
+    for expr in pipe.grok:
+        try:
+            produced |= grok_patterns.fields(expr)
+        except grok_patterns.GrokError as exc:
+            c.fail(pipe, what, f"grok {expr!r} does not compile: {exc}")
+    if pipe.json:
+        produced = None   # a JSON record may carry any field
+    for label, key in (("date_field", pipe.date_field), ("geoip", pipe.geoip)):
+        if key is not None and produced is not None and key not in produced:
+            c.fail(pipe, what, f"{label} {key!r} is no field its grok captures (captured: {', '.join(sorted(produced))})")
+    for key in pipe.anonymize_ip:
+        if produced is not None and key not in produced:
+            c.fail(pipe, what, f"anonymize_ip {key!r} is no field its grok captures (captured: {', '.join(sorted(produced))})")
+    unknown = sorted(set(pipe.geoip_properties) - GEOIP_CITY_PROPERTIES)
+    if unknown:
+        c.fail(pipe, what, f"unknown geoip property {unknown[0]!r} (GeoLite2-City gives: {', '.join(sorted(GEOIP_CITY_PROPERTIES))})")
+    if pipe.date_field is not None and (isinstance(pipe.date_formats, str) or not pipe.date_formats):
+        c.fail(pipe, what, "date_formats must be a non-empty tuple of Elasticsearch date formats")
+    _keys(c, pipe, what, "hash_fields", pipe.hash_fields)
+    _keys(c, pipe, what, "anonymize_ip", pipe.anonymize_ip)
+    if pipe.hash_fields and (not isinstance(pipe.salt_secret, str) or not _ENV_NAME.match(pipe.salt_secret)):
+        c.fail(pipe, what, f"salt_secret must name the environment variable that holds the salt, not the salt itself; "
+                           f"got {_redact(pipe.salt_secret)}")
+    twins = [p for p in estate.of_type(LogPipeline) if p.stream == pipe.stream]
+    if len(twins) > 1 and twins[-1] is pipe:
+        c.fail(pipe, what, f"stream {pipe.stream!r} has two pipelines (also at {c.site(twins[0])})")
+
+
+def _redact(value) -> str:
+    """A literal salt is a secret: say what it looks like, never what it is."""
+    return f"a {type(value).__name__} of {len(value)} characters" if isinstance(value, str) else repr(type(value).__name__)
+
+
+CHECKS = {LogIndex: check_index, LogCollector: check_collector, LogAlert: check_alert, LogPipeline: check_pipeline}

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from obsgen import names
 from obsgen.model import Estate, Region
-from obsgen.model.pipeline import LogIndex
-from obsgen.render.pipelines import plan
+from obsgen.model.pipeline import LogIndex, LogPipeline
+from obsgen.render.pipelines import ingest, lognames, plan
 
 TEMPLATE_PRIORITY = 200   # above Elasticsearch's built-in templates (priority 100 for logs-*-*)
 
@@ -20,7 +20,14 @@ def render(estate: Estate, region: Region) -> dict[str, dict]:
             prefix = index.prefix(col.region)
             policy = names.es_policy_name(prefix)
             files[names.es_policy_file(policy)] = ilm_policy(index, col.region)
-            files[names.es_template_file(names.es_template_name(prefix))] = index_template(index, col.region, policy)
+            parse = plan.pipeline_of(estate, index)
+            default = None
+            if parse is not None:
+                default = lognames.es_pipeline_name(prefix)
+                files[lognames.es_pipeline_file(default)] = ingest.pipeline(parse, index, col.region)
+            files[names.es_template_file(names.es_template_name(prefix))] = index_template(index, col.region, policy, default)
+            failed = lognames.failed_index(prefix)
+            files[names.es_template_file(names.es_template_name(failed))] = failure_template(index, col.region, policy)
     return files
 
 
@@ -38,17 +45,20 @@ def ilm_policy(index: LogIndex, source_region: str) -> dict:
     }}
 
 
-def index_template(index: LogIndex, source_region: str, policy: str) -> dict:
+def index_template(index: LogIndex, source_region: str, policy: str, default_pipeline: str | None = None) -> dict:
+    settings = {
+        "number_of_shards": index.shards,
+        "number_of_replicas": index.replicas,
+        "lifecycle": {"name": policy},
+    }
+    if default_pipeline:
+        settings["default_pipeline"] = default_pipeline   # any writer (Fluent Bit, Filebeat) gets it
     return {
         "index_patterns": [f"{index.prefix(source_region)}-*"],
         "priority": TEMPLATE_PRIORITY,
         "_meta": _meta(index, source_region),
         "template": {
-            "settings": {"index": {
-                "number_of_shards": index.shards,
-                "number_of_replicas": index.replicas,
-                "lifecycle": {"name": policy},
-            }},
+            "settings": {"index": settings},
             "mappings": {
                 "dynamic": "true",
                 "properties": {key: {"type": kind} for key, kind in sorted(index.mappings.items())},
@@ -60,3 +70,14 @@ def index_template(index: LogIndex, source_region: str, policy: str) -> dict:
 def _meta(index: LogIndex, source_region: str) -> dict:
     """JSON has no comments: the do-not-edit header travels in the body's own metadata."""
     return {"generated": names.HEADER, "managed_by": "obsgen", "stream": index.stream, "region": source_region}
+
+
+def failure_template(index: LogIndex, source_region: str, policy: str) -> dict:
+    """The stream's failure (dead-letter) index: what its pipeline could not parse, kept as long
+    as the stream itself, in the same cluster, unparsed (no default pipeline: no loop)."""
+    body = index_template(index, source_region, policy)
+    body["index_patterns"] = [f"{lognames.failed_index(index.prefix(source_region))}*"]
+    body["_meta"] = {**body["_meta"], "failures_of": index.prefix(source_region)}
+    body["template"]["mappings"]["properties"].update(
+        {f"error.{key}": {"type": "keyword"} for key in ("message", "processor", "pipeline")})
+    return body

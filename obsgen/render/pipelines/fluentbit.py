@@ -10,6 +10,7 @@ Fluent Bit expands ${VAR} at start-up.
 """
 from __future__ import annotations
 
+from importlib import resources
 from urllib.parse import urlsplit
 
 from obsgen import duration, names
@@ -51,6 +52,8 @@ def _service(col: LogCollector) -> dict:
 
 def _input(col: LogCollector, region: Region) -> dict:
     processors = [_content("upsert", names.LOG_RECORD_REGION, region.name)]
+    if col.anonymize or plan.must_anonymize(region, col):
+        processors.append(_mask(col))   # free text first: the named fields are hashed next
     if col.anonymize:
         processors += [_salt(col)] + [_content("hash", key) for key in col.anonymize]
     return {
@@ -67,6 +70,14 @@ def _content(action: str, key: str, value: str | None = None) -> dict:
     if value is not None:
         step["value"] = value
     return step
+
+
+def _mask(col: LogCollector) -> dict:
+    """E-mails, IPv4/IPv6 addresses and URL user info inside every other field masked in LuaJIT
+    (lua/mask_pii.lua) before the record can reach any output."""
+    skip = ", ".join(f'["{k}"] = true' for k in col.anonymize)
+    code = f"OBSGEN_SKIP = {{{skip}}}\n" + resources.files(__package__).joinpath("lua/mask_pii.lua").read_text()
+    return {"name": "lua", "call": "obsgen_mask_pii", "code": code}
 
 
 def _salt(col: LogCollector) -> dict:

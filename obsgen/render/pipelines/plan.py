@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from obsgen import duration
 from obsgen.model import Estate, Region, applies
-from obsgen.model.pipeline import LogAlert, LogCollector, LogIndex
+from obsgen.model.pipeline import LogAlert, LogCollector, LogIndex, LogPipeline
 
 # Seed 1.3 cross_border_transfer values under which personal data is hashed before any record
 # leaves the collector (6.4 regional_considerations.eu_west.log_anonymization: hash_with_salt).
@@ -57,3 +57,8 @@ def es_days(text: str) -> str:
         if seconds % size == 0:
             return f"{seconds // size}{unit}"
     raise ValueError(f"{text!r} is not a whole number of seconds")
+
+
+def pipeline_of(estate: Estate, index: LogIndex) -> LogPipeline | None:
+    found = [p for p in estate.of_type(LogPipeline) if p.stream == index.stream]
+    return found[0] if found else None
