@@ -171,8 +171,13 @@ def main() -> None:
 
 def prom_version(prom: LocalPrometheus) -> str:
     import subprocess
-    out = subprocess.run([prom.prometheus_bin, "--version"], capture_output=True, text=True).stdout
-    return out.split()[2] if out.startswith("prometheus, version") else "?"
+    from obsgen import tools
+
+    out = subprocess.run([prom.prometheus_bin, "--version"], capture_output=True, text=True).stdout.split()
+    if len(out) > 2 and out[2][:1].isdigit():
+        return out[2]
+    # A build without version ldflags prints none: the pinned release obsgen/tools.py locates.
+    return tools.PROMETHEUS3.release if tools.prometheus_version() == "3" else "2"
 
 
 # -- accuracy --------------------------------------------------------------------------------
