@@ -23,30 +23,34 @@ _SIMPLE = {str: "a string", int: "a whole number", float: "a number", bool: "Tru
 
 def check_all(objs, site_of) -> None:
     """Every definition and the dataclasses inside it (a region's channels, an SLO's SLI and
-    alert rows); each reported at its own site, else at the definition's."""
+    alert rows), each named by the definition that holds it and the field path."""
     for obj in objs:
-        _walk(obj, site_of(obj), site_of)
+        _walk(obj, site_of(obj), site_of, _what(obj), "")
 
 
-def _walk(obj, site: Site, site_of) -> None:
+def _walk(obj, site: Site, site_of, what: str, path: str) -> None:
     if isinstance(getattr(obj, "site", None), Site):
         site = site_of(obj)
-    check(obj, site, _what(obj))
+    check(obj, site, what, path)
     for f in dataclasses.fields(obj):
         value = getattr(obj, f.name)
-        for item in (value if isinstance(value, tuple) else (value,)):
+        items = value if isinstance(value, tuple) else (value,)
+        for i, item in enumerate(items):
             if dataclasses.is_dataclass(item) and not isinstance(item, type) and not isinstance(item, Site):
-                _walk(item, site, site_of)
+                inner = f"{path}{f.name}" + (f"[{i}]" if isinstance(value, tuple) else "") + "."
+                _walk(item, site, site_of, what, inner)
 
 
 def _what(obj) -> str:
-    name = getattr(obj, "name", None) or getattr(obj, "target", None) or ""
     kind = getattr(obj, "kind", None)
     kind = kind if isinstance(kind, str) and kind else type(obj).__name__
-    return f"{kind} {name}".strip() if isinstance(name, str) else kind
+    name, service = getattr(obj, "name", None), getattr(obj, "service", None)
+    if isinstance(service, str) and isinstance(name, str):
+        return f"{kind} {service}/{name}"
+    return f"{kind} {name}" if isinstance(name, str) and name else kind
 
 
-def check(obj, site: Site, what: str) -> None:
+def check(obj, site: Site, what: str, path: str = "") -> None:
     """Raise DefinitionError at `site` when a field of the dataclass `obj` has the wrong type."""
     if not dataclasses.is_dataclass(obj):
         return
@@ -57,7 +61,7 @@ def check(obj, site: Site, what: str) -> None:
         value = getattr(obj, f.name)
         problem = _mismatch(value, hints[f.name])
         if problem:
-            raise DefinitionError(site, what, f"{f.name} must be {problem}, got {value!r}")
+            raise DefinitionError(site, what, f"{path}{f.name} must be {problem}, got {value!r}")
 
 
 @lru_cache(maxsize=None)

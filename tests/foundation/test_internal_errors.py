@@ -34,7 +34,7 @@ FIELDS = [
     ("regions as one string", "X = SLO(service='api', name='a', objective=99.5, description='d', regions='alpha', "
                               "sli=EventRatio(total='up', errors='up'))\n", "regions must be"),
     ("an SLI selector that is a number", "X = SLO(service='api', name='a', objective=99.5, description='d', "
-                                         "sli=EventRatio(total=42, errors='up'))\n", "total must be a string"),
+                                         "sli=EventRatio(total=42, errors='up'))\n", "slo api/a: sli.total must be a string"),
 ]
 
 
