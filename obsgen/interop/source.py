@@ -122,13 +122,14 @@ def _article(name: str) -> str:
 _SCALARS = yaml.constructor.SafeConstructor()
 
 
-def _convert(node, file: str, path: str) -> Node:
-    site = Site(file, node.start_mark.line + 1)
+def _convert(node, file: str, path: str, line: int | None = None) -> Node:
+    """`line`: where the key of a mapping's value was written (a nested block starts below it)."""
+    site = Site(file, line or node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         out = {}
         for k, v in node.value:
             key = k.value
-            out[key] = _convert(v, file, f"{path}.{key}" if path else key)
+            out[key] = _convert(v, file, f"{path}.{key}" if path else key, k.start_mark.line + 1)
         return Node(out, site, path)
     if isinstance(node, yaml.SequenceNode):
         return Node([_convert(v, file, f"{path}[{i}]") for i, v in enumerate(node.value)], site, path)

@@ -1,0 +1,133 @@
+"""`obsgen import sloth`: Sloth's published examples in, obsgen definitions out, and the migration proof."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from obsgen import names, promtool
+from obsgen.cli import main
+from obsgen.interop import emit, sloth, source
+from obsgen.model import EventRatio, LatencyThreshold, RawRatio
+
+from tests.interop import migration as m
+from tests.slo.fixtures import region
+
+DATA = Path(__file__).parent / "data" / "sloth"
+
+
+def imported(name: str):
+    return [i for doc in source.load_documents(DATA / name) for i in sloth.convert(doc)]
+
+
+EXAMPLES = [
+    ("getting-started maps to an event ratio of its error and total selectors", "getting-started.yml",
+     [EventRatio(total='http_request_duration_seconds_count{job="myservice"}',
+                 errors='http_request_duration_seconds_count{job="myservice",code=~"(5..|429)"}')]),
+    ("the Kubernetes CRD form gives the same SLO as the file form", "k8s-getting-started.yml",
+     [EventRatio(total='http_request_duration_seconds_count{job="myservice"}',
+                 errors='http_request_duration_seconds_count{job="myservice",code=~"(5..|429)"}')]),
+    ("count minus a bucket becomes a latency threshold on that histogram", "kubernetes-apiserver.yml",
+     [EventRatio(total="apiserver_request_total", errors='apiserver_request_total{code=~"(5..|429)"}'),
+      LatencyThreshold(histogram="apiserver_request_duration_seconds", threshold=0.4, matchers='verb!="WATCH"')]),
+    ("a subquery-shaped query stays the user's expression over $window", "home-wifi.yml",
+     [RawRatio(errors="sum_over_time((count(unifipoller_client_satisfaction_ratio < 0.75))[$window:]) OR on() vector(0)",
+               total="sum_over_time((count(unifipoller_client_satisfaction_ratio))[$window:])"),
+      RawRatio(errors="sum_over_time((count(unifipoller_client_satisfaction_ratio < 0.5))[$window:]) OR on() vector(0)",
+               total="sum_over_time((count(unifipoller_client_satisfaction_ratio))[$window:])")]),
+    ("a raw error ratio is averaged over evaluations against vector(1)", "raw-home-wifi.yml", [RawRatio]),
+    ("every document of a multi-document file is imported", "multifile.yml", [EventRatio, EventRatio]),
+]
+
+
+@pytest.mark.parametrize("name,expected", [c[1:] for c in EXAMPLES], ids=[c[0] for c in EXAMPLES])
+def test_sloth_examples_import_to_the_sli_their_query_shape_means(name, expected):
+    got = [i.slo.sli for i in imported(name)]
+    assert len(got) == len(expected)
+    for sli, want in zip(got, expected):
+        assert (isinstance(sli, want) if isinstance(want, type) else sli == want), sli
+
+
+def test_the_module_written_loads_back_to_the_same_slos_and_the_same_bytes_twice():
+    items = imported("kubernetes-apiserver.yml")
+    text = emit.module(items, "obsgen import sloth x")
+    assert emit.load_back(text, "x.py") == [i.slo for i in items]
+    assert emit.module(imported("kubernetes-apiserver.yml"), "obsgen import sloth x") == text
+
+
+def test_what_obsgen_does_not_carry_is_a_note_and_a_comment_never_a_silent_drop():
+    item = imported("getting-started.yml")[0]
+    fields = {n.field for n in item.notes}
+    assert {"slos[0].alerting.name", "slos[0].alerting.page_alert.labels.routing_key",
+            "slos[0].alerting.ticket_alert.labels.slack_channel", "slos[0].alerting.annotations.summary",
+            "labels.tier"} <= fields
+    assert item.slo.labels["sloth_tier"] == "2" and item.slo.labels["category"] == "availability"
+    text = emit.module([item], "x")
+    assert "routing_key" in text and "MyServiceHighErrorRate" in text
+
+
+BAD = [
+    ("both alert tiers disabled cannot be mapped", DATA / "no-alerts.yml", "no-alerts.yml:28:", "ticket_alert"),
+    ("an SLI plugin cannot be mapped", "version: prometheus/v1\nservice: s\nslos:\n- name: a\n  objective: 99\n  sli:\n    plugin:\n      id: x\n",
+     ":7:", "sli.plugin"),
+    ("a query without the window template", "version: prometheus/v1\nservice: s\nslos:\n- name: a\n  objective: 99\n  sli:\n    events:\n"
+     "      error_query: sum(rate(x{c=\"5\"}[5m]))\n      total_query: sum(rate(x[{{.window}}]))\n", ":8:", "error_query"),
+    ("a query that is not PromQL", "version: prometheus/v1\nservice: s\nslos:\n- name: a\n  objective: 99\n  sli:\n    events:\n"
+     "      error_query: sum(rate(x{[{{.window}}]))\n      total_query: sum(rate(x[{{.window}}]))\n", ":8:", "not valid PromQL"),
+    ("an unknown field", "version: prometheus/v1\nservice: s\nslos:\n- name: a\n  objective: 99\n  colour: red\n", ":6:", "colour"),
+    ("an objective of 100", "version: prometheus/v1\nservice: s\nslos:\n- name: a\n  objective: 100\n", ":5:", "objective"),
+    ("a service name obsgen cannot use as a file name", "version: prometheus/v1\nservice: My_Service\nslos: []\n", ":2:", "service"),
+    ("not YAML at all", "version: [\n", ":", "not valid YAML"),
+    ("another tool's version", "version: prometheus/v2\nservice: s\n", ":1:", "version"),
+]
+
+
+@pytest.mark.parametrize("src,where,words", [c[1:] for c in BAD], ids=[c[0] for c in BAD])
+def test_bad_sloth_input_is_one_line_naming_file_line_and_field_exit_2_and_nothing_written(tmp_path, src, where, words):
+    if isinstance(src, str):
+        path = tmp_path / "spec.yml"
+        path.write_text(src)
+        src = path
+    out = tmp_path / "out.py"
+    result = CliRunner().invoke(main, ["import", "sloth", str(src), "--out", str(out)])
+    assert result.exit_code == 2, result.output
+    lines = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(lines) == 1 and where in lines[0] and words in lines[0], result.stderr
+    assert "Traceback" not in result.output and not out.exists()
+    assert list(tmp_path.iterdir()) == ([src] if src.parent == tmp_path else [])
+
+
+def test_the_cli_writes_the_module_and_refuses_to_overwrite_it(tmp_path):
+    out = tmp_path / "sloth_slos.py"
+    args = ["import", "sloth", str(DATA / "getting-started.yml"), "--out", str(out)]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    assert "MYSERVICE_REQUESTS_AVAILABILITY = SLO(" in out.read_text()
+    again = CliRunner().invoke(main, args)
+    assert again.exit_code == 2 and "exists" in again.stderr
+
+
+# The migration proof. The figures are promtool's own answers, pinned: obsgen's page must come
+# no later than Sloth's, and obsgen's window ratio must be the truth.
+INCIDENT = m.Incident(start_minute=18 * 60, minutes=60, errors_per_minute=200)   # 10% of day traffic for 1h at 18:00
+OBSGEN_PAGES_AT, SLOTH_PAGES_AT = 65340, 65400   # seconds: 9 and 10 minutes into the incident
+
+
+@pytest.mark.tool("promtool")
+def test_imported_getting_started_pages_no_later_than_sloths_own_rules_and_counts_the_truth(tmp_path):
+    anchors = m.ANCHORS / "availability-99.9-30d.getting-started.rules.yml"
+    assert anchors.is_file(), f"Sloth's rules for getting-started are read from {anchors} (../shared)"
+    slo = imported("getting-started.yml")[0].slo
+    minutes = 1440
+    errors, total = m.minute_counts(minutes, (INCIDENT,))
+    truth = float(m.truth(errors, total, minutes, 1440))
+    obsgen = m.obsgen_rules(tmp_path, slo, region(evaluation_interval="1m"))
+    exprs = [
+        (m.first_firing(f'ALERTS{{alertname="{names.SLO_BURN_ALERT}",alertstate="firing",tier="page"}}', minutes), OBSGEN_PAGES_AT),
+        (m.first_firing('ALERTS{alertname="MyServiceHighErrorRate",alertstate="firing",sloth_severity="page"}', minutes), SLOTH_PAGES_AT),
+        (m.ratio_of(slo, "1d"), truth),
+    ]
+    test = m.test_file(tmp_path, [obsgen, anchors], minutes, m.input_series(slo, errors, total), exprs, "1m")
+    result = promtool.test_rules([test])
+    assert result.ok, result.output
+    assert OBSGEN_PAGES_AT <= SLOTH_PAGES_AT
