@@ -27,6 +27,7 @@ REGION_RENDERERS: list[Callable[[Estate, Region], dict]] = [
     pipelines.render_loki_rules,
     pipelines.render_loki_retention,
     pipelines.render_elasticsearch,
+    pipelines.render_elastalert,
     thanos.render,
 ]
 GLOBAL_RENDERERS: list[Callable[[Estate], dict]] = [

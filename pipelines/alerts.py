@@ -1,8 +1,10 @@
-"""The seed's log alerts (6.4 alerting_integration.elastalert_rules) as Loki ruler rules in LogQL.
+"""The seed's log alerts (6.4 alerting_integration.elastalert_rules), one definition each for
+both backends: a Loki ruler rule (LogQL) and an ElastAlert 2 rule on the Elasticsearch that
+stores the region's logs, both routed through the region's Alertmanager like the metric alerts.
 
-ElastAlert's indices become Loki streams (index app-logs-* -> {stream="app-logs"}); `level` and
-`service` are stream labels, set by the collector. A "frequency" rule counts over its timeframe;
-an "any" rule fires on every match, so it counts over one evaluation interval (1m).
+ElastAlert's `app-logs-*` becomes the region's own indices (app-logs-<region>-*) and Loki's
+{stream="app-logs"}; `level` and `service` are stream labels in Loki. A "frequency" rule counts
+over its timeframe; an "any" rule fires on every match (in Loki: counted over one minute).
 """
 from obsgen.model.pipeline import LogAlert
 
@@ -10,7 +12,7 @@ HIGH_ERROR_RATE = LogAlert(
     name="HighLogErrorRate",
     title="High Error Rate",
     # type frequency, num_events 50, timeframe 5 minutes, filter term level: ERROR
-    expr='sum(count_over_time({stream="app-logs", level="ERROR"}[5m])) >= 50',
+    stream="app-logs", where={"level": "ERROR"}, count=50, window="5m",
     severity="warning",
     summary="50 or more ERROR log lines in 5 minutes",
 )
@@ -19,8 +21,8 @@ FAILED_PAYMENT = LogAlert(
     name="FailedPaymentProcessing",
     title="Failed Payment Processing",
     # type any, query_string service:payment AND level:ERROR AND message:*payment failed*
-    expr='sum by (service) (count_over_time({stream="app-logs", service="payment", level="ERROR"} '
-         '| json | message=~"(?i).*payment failed.*" [1m])) > 0',
+    stream="app-logs", where={"service": "payment", "level": "ERROR"}, contains="payment failed",
+    group_by=("service",),
     severity="critical",  # alert: slack and pagerduty, the critical route
     summary="The payment service logged a failed payment",
 )
@@ -29,8 +31,8 @@ GDPR_VIOLATION = LogAlert(
     name="GDPRViolationDetected",
     title="GDPR Violation Detection",
     # type any, index audit-logs-*, query_string action:data_access AND consent:false
-    expr='sum by (service) (count_over_time({stream="audit-logs"} | json | action="data_access" '
-         '| consent="false" [1m])) > 0',
+    stream="audit-logs", where={"action": "data_access", "consent": False},
+    group_by=("service",),
     severity="critical",
     summary="Personal data was accessed without consent",
     labels={"team": "compliance"},  # alert: compliance_team

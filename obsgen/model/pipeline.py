@@ -70,13 +70,22 @@ class LogCollector:
 
 @dataclass(frozen=True)
 class LogAlert:
-    """A log alert (seed 6.4 elastalert_rules) as a Loki ruler alerting rule over LogQL."""
+    """A log alert (seed 6.4 elastalert_rules), one definition for both backends: a Loki ruler
+    alerting rule (LogQL) and an ElastAlert 2 rule on the Elasticsearch that stores the region's
+    logs. Give `stream` and `where` (and `contains`, `count`, `window`): both are derived from
+    them. `expr` alone (raw LogQL) gives the Loki rule only."""
 
     name: str                      # the alert name: letters, digits and underscores
     title: str                     # the seed's rule name: "High Error Rate"
-    expr: str                      # LogQL metric query with a comparison
     severity: str
     summary: str
+    stream: str | None = None      # the LogIndex stream it reads: app-logs (ElastAlert: app-logs-<region>-*)
+    where: Mapping[str, object] = field(default_factory=dict)   # field -> value every counted record has
+    contains: str | None = None    # a phrase the message holds (case-insensitive)
+    count: int = 1                 # fire at this many records within `window` (ElastAlert frequency num_events)
+    window: str = "1m"             # the frequency timeframe; an `any` rule (count 1) counts one evaluation
+    group_by: tuple[str, ...] = () # one alert per value of these fields (ElastAlert query_key)
+    expr: str = ""                 # raw LogQL instead of the derived query (Loki only)
     for_: str = "0s"
     group: str = "logs"
     labels: Mapping[str, str] = field(default_factory=dict)
@@ -87,6 +96,10 @@ class LogAlert:
     @property
     def kind(self) -> str:
         return "log alert"
+
+    @property
+    def elastalert_type(self) -> str:
+        return "any" if self.count <= 1 else "frequency"
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ def estate():
 
 
 RENDERERS = (pipelines.render_fluentbit, pipelines.render_kubernetes, pipelines.render_loki_rules,
-             pipelines.render_loki_retention, pipelines.render_elasticsearch)
+             pipelines.render_loki_retention, pipelines.render_elasticsearch, pipelines.render_elastalert)
 
 
 def pipeline_tree(estate) -> dict[str, bytes]:

@@ -120,6 +120,12 @@ CASES = [
     ("a pipeline that parses nothing", pipeline(grok=(), date_field=None), 2, ["log pipeline app_parse", "parses nothing"]),
     ("two pipelines for one stream", pipeline() + "Y = LogPipeline(name='again', stream='app-logs', json=True)\n", 3,
      ["log pipeline again", "stream 'app-logs' has two pipelines"]),
+    ("a log alert on a stream no index defines (ElastAlert and Loki form)", alert(expr="", stream="debug-logs", where={"level": "ERROR"}), 2,
+     ["log alert Broken", "stream 'debug-logs' is no LogIndex's stream"]),
+    ("a log alert matching a field that is hashed before it is stored", alert(expr="", stream="app-logs", where={"user_email": "a@b.example"}), 2,
+     ["log alert Broken", "'user_email' is personal data"]),
+    ("a log alert with neither a stream nor LogQL", alert(expr=""), 2, ["log alert Broken", "give stream"]),
+    ("a log alert with a malformed window", alert(expr="", stream="app-logs", count=5, window="five minutes"), 2, ["log alert Broken", "window"]),
     ("a log alert name with a space", alert(name="High Error Rate"), 2, ["log alert 'High Error Rate'", "letters, digits"]),
 ]
 

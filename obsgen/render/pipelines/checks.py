@@ -121,14 +121,29 @@ def check_alert(estate, alert: LogAlert, c) -> None:
     c.text(alert, what, "title", alert.title)
     c.text(alert, what, "summary", alert.summary)
     c.text(alert, what, "group", alert.group)
-    c.text(alert, what, "expr", alert.expr)
-    problem = logql_shape(alert.expr)
+    if not alert.expr and alert.stream is None:
+        c.fail(alert, what, "give stream (and where, contains, count, window), or a LogQL expr")
+    if alert.stream is not None:
+        streams = {i.stream: i for i in estate.of_type(LogIndex)}
+        if alert.stream not in streams:
+            c.fail(alert, what, f"stream {alert.stream!r} is no LogIndex's stream (known: {', '.join(sorted(streams))})")
+        _count(c, alert, what, "count", alert.count, 1)
+        c.duration(alert, what, "window", alert.window)
+        for key, value in alert.where.items():
+            if not isinstance(key, str) or not _FIELD.match(key) or not isinstance(value, (str, bool, int)):
+                c.fail(alert, what, f"where: {key!r}: {value!r} must be a field name and a string, number or boolean")
+            if key in streams[alert.stream].pii_fields:
+                c.fail(alert, what, f"where: {key!r} is personal data, hashed before it is stored: it matches nothing")
+        _keys(c, alert, what, "group_by", alert.group_by)
+    expr = plan.alert_logql(estate, alert)
+    c.text(alert, what, "expr", expr)
+    problem = logql_shape(expr)
     if problem:
-        c.fail(alert, what, f"expr is not a LogQL metric query ({problem}): {alert.expr!r}")
+        c.fail(alert, what, f"expr is not a LogQL metric query ({problem}): {expr!r}")
     if problem is None:
-        problem = _unknown_labels(estate, alert.expr)
+        problem = _unknown_labels(estate, expr)
         if problem:
-            c.fail(alert, what, f"expr {problem}, so the alert could never fire: {alert.expr!r}")
+            c.fail(alert, what, f"expr {problem}, so the alert could never fire: {expr!r}")
     if alert.for_ != "0s":
         c.duration(alert, what, "for_", alert.for_)
     if alert.severity not in SEVERITIES:

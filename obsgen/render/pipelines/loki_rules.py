@@ -15,7 +15,7 @@ def render(estate: Estate, region: Region) -> dict[str, dict]:
         return {}
     groups: dict[str, list[dict]] = defaultdict(list)
     for alert in plan.log_alerts(estate, region):
-        groups[alert.group].append(rule(alert, region))
+        groups[alert.group].append(rule(alert, region, plan.alert_logql(estate, alert)))
     if not groups:
         return {}
     return {names.loki_rules_file(): {"groups": [
@@ -24,8 +24,8 @@ def render(estate: Estate, region: Region) -> dict[str, dict]:
     ]}}
 
 
-def rule(alert: LogAlert, region: Region) -> dict:
-    body = {"alert": alert.name, "expr": alert.expr}
+def rule(alert: LogAlert, region: Region, expr: str) -> dict:
+    body = {"alert": alert.name, "expr": expr}
     if alert.for_ != "0s":
         body["for"] = alert.for_
     body["labels"] = dict(sorted({**alert.labels, names.SEVERITY: alert.severity, names.REGION: region.name}.items()))

@@ -62,3 +62,10 @@ def es_days(text: str) -> str:
 def pipeline_of(estate: Estate, index: LogIndex) -> LogPipeline | None:
     found = [p for p in estate.of_type(LogPipeline) if p.stream == index.stream]
     return found[0] if found else None
+
+
+def alert_logql(estate: Estate, alert: LogAlert) -> str:
+    from obsgen.render.pipelines.logalert import logql
+
+    found = [i for i in estate.of_type(LogIndex) if i.stream == alert.stream]
+    return logql(alert, found[0].label_keys if found else ())
