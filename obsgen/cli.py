@@ -150,9 +150,9 @@ def _register_commands() -> None:
     from obsgen.apply.cli import apply
     from obsgen.demo.cli import demo
     from obsgen.gate.cli import gate, status
-    from obsgen.interop.cli import export, import_
+    from obsgen.interop.cli import import_
 
-    for command in (gate, status, demo, apply, import_, export):
+    for command in (gate, status, demo, apply, import_):
         main.add_command(command)
     for command in main.commands.values():
         _exit_statuses(command)

@@ -1,4 +1,4 @@
-"""`obsgen import sloth|openslo SRC` and `obsgen export openslo`: parse arguments, call the
+"""`obsgen import sloth SRC` (OpenSLO in and out: issue 14, not yet): parse arguments, call the
 converters, write one file whole or nothing. Bad input is one line naming file:line, exit 2."""
 from __future__ import annotations
 
@@ -9,24 +9,19 @@ from pathlib import Path
 
 import click
 
-from obsgen.cli_common import EXIT_USAGE, load_or_exit, root_option
+from obsgen.cli_common import EXIT_USAGE
 from obsgen.errors import DefinitionError
 
 EPILOG = "Exit status: 0 written; 2 a document obsgen cannot map (file:line, object and field named), or --out exists."
 
 
 def _read(kind: str, src: Path, period: str | None):
-    from obsgen.interop import openslo, sloth, source
+    from obsgen.interop import sloth, source
 
     items = []
     for path in source.files_of(src):
         for node in source.load_documents(path, shown=str(path)):
-            if kind == "sloth":
-                items += sloth.convert(node, period=period or "30d")
-            else:
-                items += openslo.convert_file_doc(node)
-    if kind == "openslo":
-        items = openslo.assemble(items)
+            items += sloth.convert(node, period=period or "30d")
     if not items:
         raise source.ImportProblem(source.Site(str(src), 0), "file", "", f"holds no {kind} SLO")
     return items
@@ -102,35 +97,3 @@ def import_():
 def import_sloth(src: Path, out: Path | None, force: bool, period: str):
     """Sloth prometheus/v1 specs and PrometheusServiceLevel objects in SRC (a file or directory)."""
     _emit("sloth", src, out, force, period)
-
-
-@import_.command("openslo", epilog=EPILOG)
-@_src
-@_out
-@_force
-def import_openslo(src: Path, out: Path | None, force: bool):
-    """OpenSLO v1 documents in SRC (a file or directory): SLO, SLI, DataSource, AlertPolicy,
-    AlertCondition, Service."""
-    _emit("openslo", src, out, force, None)
-
-
-@click.group("export")
-def export():
-    """Write the estate's definitions in another tool's format."""
-
-
-@export.command("openslo", epilog="Exit status: 0 written; 2 a bad definition or --out exists.")
-@root_option
-@_out
-@_force
-def export_openslo(root: Path, out: Path | None, force: bool):
-    """The estate's SLOs as OpenSLO v1 documents (Service, SLO with inline SLI, one YAML stream)."""
-    from obsgen.interop import openslo_export
-
-    estate = load_or_exit(root)
-    text = openslo_export.render(estate)
-    if out is None:
-        click.echo(text, nl=False)
-        return
-    _write(out, text, force)
-    click.echo(f"wrote {len(estate.slos)} SLO(s) to {out}", err=True)
