@@ -1,9 +1,11 @@
 """The Elasticsearch cluster a region hosts: per stream and per region whose logs it stores, a
-composable index template (body of PUT _index_template/<name>) and an ILM policy (body of
-PUT _ilm/policy/<name>) that deletes each daily index when the source region's retention ends."""
+data stream's composable index template (body of PUT _index_template/<name>; the seed's shards
+and replicas, its ingest pipeline), an ILM policy (body of PUT _ilm/policy/<name>: rollover by
+size and age, warm, delete when the source region's retention ends), and the stream's failure
+data stream for what its pipeline could not parse."""
 from __future__ import annotations
 
-from obsgen import names
+from obsgen import duration, names
 from obsgen.model import Estate, Region
 from obsgen.model.pipeline import LogIndex, LogPipeline
 from obsgen.render.pipelines import ingest, lognames, plan
@@ -31,18 +33,24 @@ def render(estate: Estate, region: Region) -> dict[str, dict]:
     return files
 
 
+# Rollover (seed: daily and size-bound indices): a new backing index each day, or sooner when a
+# primary shard reaches the size Elastic recommends for logs (10-50 GB per shard).
+ROLLOVER = {"max_age": "1d", "max_primary_shard_size": "50gb"}
+WARM_AFTER_DAYS = 7       # assumed: a week of hot search, then read-mostly (merged, lower priority)
+
+
 def ilm_policy(index: LogIndex, source_region: str) -> dict:
-    """Daily indices are not rolled over: each is deleted `retention` after its creation. The
-    defaults Elasticsearch adds (hot min_age 0ms, delete_searchable_snapshot) are written out so
-    that what `obsgen apply` reads back compares equal."""
-    return {"policy": {
-        "_meta": _meta(index, source_region),
-        "phases": {
-            "hot": {"min_age": "0ms", "actions": {}},
-            "delete": {"min_age": plan.es_days(index.retention_for(source_region)),
-                       "actions": {"delete": {"delete_searchable_snapshot": True}}},
-        },
-    }}
+    """Hot (rollover), warm (force-merged, lower recovery priority), delete `retention` after
+    rollover. The defaults Elasticsearch adds (hot min_age 0ms, delete_searchable_snapshot) are
+    written out so that what `obsgen apply` reads back compares equal."""
+    keep = plan.es_days(index.retention_for(source_region))
+    warm = min(WARM_AFTER_DAYS, int(duration.seconds(index.retention_for(source_region)) // 86400 // 2))
+    phases = {"hot": {"min_age": "0ms", "actions": {"rollover": dict(ROLLOVER), "set_priority": {"priority": 100}}}}
+    if warm >= 1:
+        phases["warm"] = {"min_age": f"{warm}d", "actions": {"forcemerge": {"max_num_segments": 1},
+                                                              "set_priority": {"priority": 50}}}
+    phases["delete"] = {"min_age": keep, "actions": {"delete": {"delete_searchable_snapshot": True}}}
+    return {"policy": {"_meta": _meta(index, source_region), "phases": phases}}
 
 
 def index_template(index: LogIndex, source_region: str, policy: str, default_pipeline: str | None = None) -> dict:
@@ -54,7 +62,8 @@ def index_template(index: LogIndex, source_region: str, policy: str, default_pip
     if default_pipeline:
         settings["default_pipeline"] = default_pipeline   # any writer (Fluent Bit, Filebeat) gets it
     return {
-        "index_patterns": [f"{index.prefix(source_region)}-*"],
+        "index_patterns": [index.prefix(source_region)],
+        "data_stream": {},
         "priority": TEMPLATE_PRIORITY,
         "_meta": _meta(index, source_region),
         "template": {
@@ -76,7 +85,7 @@ def failure_template(index: LogIndex, source_region: str, policy: str) -> dict:
     """The stream's failure (dead-letter) index: what its pipeline could not parse, kept as long
     as the stream itself, in the same cluster, unparsed (no default pipeline: no loop)."""
     body = index_template(index, source_region, policy)
-    body["index_patterns"] = [f"{lognames.failed_index(index.prefix(source_region))}*"]
+    body["index_patterns"] = [lognames.failed_index(index.prefix(source_region))]
     body["_meta"] = {**body["_meta"], "failures_of": index.prefix(source_region)}
     body["template"]["mappings"]["properties"].update(
         {f"error.{key}": {"type": "keyword"} for key in ("message", "processor", "pipeline")})

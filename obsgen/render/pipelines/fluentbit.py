@@ -20,7 +20,6 @@ from obsgen.render.pipelines import plan, sizes
 
 LOKI_USER, LOKI_PASSWORD = "LOKI_USERNAME", "LOKI_PASSWORD"
 ES_USER, ES_PASSWORD = "ELASTICSEARCH_USERNAME", "ELASTICSEARCH_PASSWORD"
-DATE_FORMAT = "%Y.%m.%d"   # the {date} of the index pattern: app-logs-eu-west-2026.11.26
 
 
 def render(estate: Estate, region: Region) -> dict[str, dict]:
@@ -127,7 +126,9 @@ def _loki(region: Region, index: LogIndex) -> dict:
 def _es(storage: Region, region: Region, index: LogIndex) -> dict:
     return {
         "name": "es", "match": f"{index.stream}.*", **_endpoint(storage.elasticsearch_url),
-        "logstash_format": "on", "logstash_prefix": index.prefix(region.name), "logstash_dateformat": DATE_FORMAT,
+        # a data stream (its index template says so): Elasticsearch rolls its backing indices
+        # over by size and age (ILM), and data streams take only `create`
+        "index": index.prefix(region.name), "write_operation": "create",
         "suppress_type_name": "on", "replace_dots": "on",
         "http_user": f"${{{ES_USER}}}", "http_passwd": f"${{{ES_PASSWORD}}}",
     }

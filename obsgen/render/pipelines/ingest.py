@@ -58,6 +58,8 @@ def pipeline(pipe: LogPipeline, index: LogIndex, source_region: str) -> dict:
 def on_failure(prefix: str) -> list[dict]:
     """The dead-letter path: keep the record, say why, and index it in the failure index."""
     return [
+        # a data stream takes no document without @timestamp: the time it failed, if it has none
+        {"set": {"field": "@timestamp", "value": "{{{ _ingest.timestamp }}}", "override": False}},
         {"set": {"field": "error.message", "value": "{{ _ingest.on_failure_message }}"}},
         {"set": {"field": "error.processor", "value": "{{ _ingest.on_failure_processor_type }}"}},
         {"set": {"field": "error.pipeline", "value": "{{ _ingest.on_failure_pipeline }}"}},
