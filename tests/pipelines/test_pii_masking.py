@@ -72,3 +72,24 @@ def test_a_region_storing_its_own_logs_without_anonymizing_sends_text_as_logged(
     region = next(r for r in estate.regions if plan.collector(estate, r) and not plan.must_anonymize(r, plan.collector(estate, r)))
     steps = fluent_bit[region.name]["pipeline"]["inputs"][0]["processors"]["logs"]
     assert not [s for s in steps if s.get("call") == "obsgen_mask_pii"]
+
+
+def test_a_masked_line_still_parses_where_it_is_stored(estate, fluent_bit, tree, monkeypatch):
+    """Collector (mask, in its region) then the storage cluster's pipeline: the access and
+    application corpora's good lines still parse after masking, none reaches the failure index."""
+    import json
+
+    from obsgen.render.pipelines import corpus, lognames
+    from tests.pipelines import ingest_sim
+
+    samples = corpus.load_dir(ROOT / "tests" / "pipelines" / "corpus")
+    for col, steps in _anonymizing(estate, fluent_bit):
+        for stream, name in (("access-logs", "access_log_pipeline"), ("app-logs", "application_pipeline")):
+            path = f"{col.storage_region}/elasticsearch/ingest_pipeline/{stream}-{col.region}-parse.json"
+            pipeline = json.loads(tree[path])
+            good = [s for s in samples[name] if s.expect != corpus.FAILED]
+            masked = [_run(steps, {"message": s.line}, SALT, monkeypatch, col.salt_env) for s in good]
+            answer = ingest_sim.simulate(pipeline, [{"_index": "x", "_source": m} for m in masked])
+            for sample, doc in zip(good, answer["docs"]):
+                assert doc["doc"]["_index"] != lognames.failed_index(f"{stream}-{col.region}"), (col.region, sample.line)
+                assert not _personal(json.dumps(doc["doc"]["_source"])), (col.region, doc["doc"]["_source"])
