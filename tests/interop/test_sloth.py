@@ -110,7 +110,9 @@ def test_the_cli_writes_the_module_and_refuses_to_overwrite_it(tmp_path):
 # The migration proof. The figures are promtool's own answers, pinned: obsgen's page must come
 # no later than Sloth's, and obsgen's window ratio must be the truth.
 INCIDENT = m.Incident(start_minute=18 * 60, minutes=60, errors_per_minute=200)   # 10% of day traffic for 1h at 18:00
-OBSGEN_PAGES_AT, SLOTH_PAGES_AT = 65340, 65400   # seconds: 9 and 10 minutes into the incident
+# Seconds: 9 minutes into the incident. Sloth's page comes then or one evaluation later, as promtool
+# happens to order its recording and alert groups; obsgen's is one group, the same every run.
+OBSGEN_PAGES_AT = 65340
 
 
 @pytest.mark.tool("promtool")
@@ -124,10 +126,10 @@ def test_imported_getting_started_pages_no_later_than_sloths_own_rules_and_count
     obsgen = m.obsgen_rules(tmp_path, slo, region(evaluation_interval="1m"))
     exprs = [
         (m.first_firing(f'ALERTS{{alertname="{names.SLO_BURN_ALERT}",alertstate="firing",tier="page"}}', minutes), OBSGEN_PAGES_AT),
-        (m.first_firing('ALERTS{alertname="MyServiceHighErrorRate",alertstate="firing",sloth_severity="page"}', minutes), SLOTH_PAGES_AT),
+        (m.first_firing('ALERTS{alertname="MyServiceHighErrorRate",alertstate="firing",sloth_severity="page"}', minutes)
+         + f" >= bool {OBSGEN_PAGES_AT}", 1),
         (m.ratio_of(slo, "1d"), truth),
     ]
     test = m.test_file(tmp_path, [obsgen, anchors], minutes, m.input_series(slo, errors, total), exprs, "1m")
     result = promtool.test_rules([test])
     assert result.ok, result.output
-    assert OBSGEN_PAGES_AT <= SLOTH_PAGES_AT
