@@ -27,8 +27,24 @@ class Series:
     unit: int = 1
 
     def selector(self) -> str:
-        inner = ",".join(f'{k}="{escape_label_value(v)}"' for k, v in self.labels)
+        """Matches this series under Prometheus 2 and 3: 3 stores a classic histogram's whole
+        bucket bound `le="1"` as "1.0"."""
+        inner = ",".join(_matcher(k, v) for k, v in self.labels)
         return f"{self.name}{{{inner}}}"
+
+
+def _matcher(key: str, value: str) -> str:
+    if key == "le" and _whole(value):
+        whole = str(int(float(value)))
+        return f'le=~"{whole}|{whole}\\\\.0"'
+    return f'{key}="{escape_label_value(value)}"'
+
+
+def _whole(value: str) -> bool:
+    try:
+        return float(value).is_integer()
+    except ValueError:
+        return False
 
 
 def escape_label_value(value: str) -> str:

@@ -96,6 +96,14 @@ def parse_dump(text: str) -> dict[tuple, list[tuple[int, float]]]:
     return out
 
 
+def _as_stored(labels):
+    """Prometheus 3 stores a classic histogram's whole bucket bound le="1" as "1.0"."""
+    if tools.prometheus_version() != "3":
+        return labels
+    return [(k, f"{float(v):.1f}" if k == "le" and v.replace(".", "", 1).isdigit() and float(v).is_integer() else v)
+            for k, v in labels]
+
+
 @pytest.mark.tool("promtool")
 @pytest.mark.prometheus_versions("2", "3")
 def test_promtool_imports_exactly_the_synthetic_samples(tmp_path):
@@ -115,7 +123,7 @@ def test_promtool_imports_exactly_the_synthetic_samples(tmp_path):
     for st in sc.streams:
         samples = stream_samples(sc, st, sc.timestamps())
         for ser in all_series(st):
-            key = (ser.name, tuple(sorted(ser.labels)))
+            key = (ser.name, tuple(sorted(_as_stored(ser.labels))))
             expected[key] = [(t * 1000, v / ser.unit) for t, v in zip(samples.ts, samples.values[ser])]
     assert imported.keys() == expected.keys()
     for key, points in expected.items():
