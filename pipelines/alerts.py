@@ -2,7 +2,7 @@
 both backends: a Loki ruler rule (LogQL) and an ElastAlert 2 rule on the Elasticsearch that
 stores the region's logs, both routed through the region's Alertmanager like the metric alerts.
 
-ElastAlert's `app-logs-*` becomes the region's own indices (app-logs-<region>-*) and Loki's
+ElastAlert's `app-logs-*` becomes the region's own data stream (app-logs-<region>) and Loki's
 {stream="app-logs"}; `level` and `service` are stream labels in Loki. A "frequency" rule counts
 over its timeframe; an "any" rule fires on every match (in Loki: counted over one minute).
 """

@@ -67,7 +67,7 @@ def test_the_seed_alerts_for_each_source_region_to_its_own_alertmanager(tree, es
             mine = {k: r for k, r in rules.items() if r["alertmanager_labels"][names.REGION] == source.name}
             assert {r["alertmanager_alertname"] for r in mine.values()} == {a.name for a in estate.of_type(LogAlert)}
             for r in mine.values():
-                assert r["index"].endswith(f"-{source.name}-*"), r["index"]   # only the source's indices
+                assert r["index"].endswith(f"-{source.name}"), r["index"]   # only the source's data stream
                 assert r["alertmanager_hosts"] == [source.alertmanager_url]
     cn = found["cn-east"][1].values()
     assert all(r["alertmanager_hosts"] == [estate.region("cn-east").alertmanager_url] for r in cn)
@@ -81,7 +81,7 @@ def test_the_rules_say_what_the_seed_says(tree):
     assert pay["type"] == "any" and {"match_phrase": {"message": "payment failed"}} in pay["filter"]
     assert pay["alertmanager_labels"]["severity"] == "critical"
     gdpr = rules["eu-west-GDPRViolationDetected"]
-    assert gdpr["index"] == "audit-logs-eu-west-*" and {"term": {"consent": False}} in gdpr["filter"]
+    assert gdpr["index"] == "audit-logs-eu-west" and {"term": {"consent": False}} in gdpr["filter"]
     assert gdpr["alertmanager_labels"]["team"] == "compliance"
 
 

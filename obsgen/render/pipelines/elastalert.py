@@ -55,7 +55,7 @@ def rule(alert: LogAlert, source: Region, index_prefix: str) -> dict:
         "name": f"{alert.title} ({source.name})",   # unique within one ElastAlert
         "description": f"{names.HEADER}: {alert.summary}",
         "type": alert.elastalert_type,
-        "index": f"{index_prefix}-*",
+        "index": index_prefix,                    # the data stream: its backing indices
         "timestamp_field": "@timestamp",
         "filter": logalert.es_filter(alert),
     }
