@@ -165,6 +165,7 @@ EXIT_STATUSES = {
     "status": "0; 3 cannot evaluate.",
     "demo": "the gate's: 0 pass; 1 fail (the demo's story ends in a fail); 2 usage; 3 cannot evaluate.",
     "apply": "0 applied (or the dry run printed); 1 failed; 2 usage.",
+    "import": "0 written; 2 a document obsgen cannot map, or --out exists (each converter's --help says more).",
 }
 
 
