@@ -29,6 +29,11 @@ def unanonymized(config: dict, fields: tuple[str, ...], salt_env: str) -> list[s
     for number, inp in enumerate(pipeline["inputs"]):
         steps = inp.get("processors", {}).get("logs", [])
         salts = [i for i, s in enumerate(steps) if s["name"] == "lua" and salt_env in s.get("code", "")]
+        masks = [i for i, s in enumerate(steps) if s["name"] == "lua" and s.get("call") == "obsgen_mask_pii"]
+        if not masks:
+            problems.append(f"input {number} ({inp['name']}) does not mask personal data in free text")
+        elif salts and min(masks) > min(salts):
+            problems.append(f"input {number} ({inp['name']}) masks free text after salting: the salted values would be masked")
         for f in fields:
             hashes = [i for i, s in enumerate(steps) if s["name"] == "content_modifier" and s.get("action") == "hash"
                       and s.get("key") == f and s.get("context", "body") == "body"]

@@ -99,6 +99,18 @@ def _hash_before_salting(config, estate, region):
     steps.append(lua)
 
 
+def _drop_the_masking(config, estate, region):
+    steps = config["pipeline"]["inputs"][0]["processors"]["logs"]
+    steps[:] = [s for s in steps if s.get("call") != "obsgen_mask_pii"]
+
+
+def _mask_after_salting(config, estate, region):
+    steps = config["pipeline"]["inputs"][0]["processors"]["logs"]
+    mask = next(s for s in steps if s.get("call") == "obsgen_mask_pii")
+    steps.remove(mask)
+    steps.append(mask)
+
+
 def _add_a_filter(config, estate, region):
     config["pipeline"]["filters"] = [{"name": "modify", "match": "*"}]
 
@@ -108,6 +120,8 @@ BREAKS = [
     ("one PII hash removed from a restricted region", _drop_a_hash, "restricted"),
     ("a hash that runs before the salt", _hash_before_salting, "restricted"),
     ("a filters section after the input's processors", _add_a_filter, "restricted"),
+    ("the free-text masking removed", _drop_the_masking, "restricted"),
+    ("the free-text masking moved after the salt", _mask_after_salting, "restricted"),
 ]
 
 
