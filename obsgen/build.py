@@ -10,6 +10,7 @@ from obsgen.model import Estate, Region
 from obsgen.render import (
     alert_tests, alertmanager, global_rules, grafana, pipelines, prometheus_config, prometheus_rules, thanos,
 )
+from obsgen.render import prometheus_operator
 from obsgen.slo import render as slo_render
 
 # Each renderer is pure and returns {path: document}; a document is a dict or list (YAML, or
@@ -20,6 +21,7 @@ REGION_RENDERERS: list[Callable[[Estate, Region], dict]] = [
     alert_tests.render,
     slo_render.render,
     slo_render.render_tests,
+    prometheus_operator.render,   # a region with rule_format "both": the rule files as PrometheusRule objects
     alertmanager.render,
     grafana.render_region,
     pipelines.render_fluentbit,

@@ -237,3 +237,22 @@ def am_team_receiver(team: str) -> str:
 
 AM_DEADMANS_SWITCH = "deadmans-switch"
 AM_ESCALATION = "escalation"      # the on-call lead, after the team had its minutes to act
+
+
+# Prometheus Operator (obsgen/render/prometheus_operator.py): one PrometheusRule per rule file,
+# for a region whose rule_format is "both". `.yaml` keeps promtool's *.yml glob off them.
+PROMETHEUS_RULE_NAMESPACE = "monitoring"     # assumed: where the Operator and its Prometheus run
+PROMETHEUS_RULE_LABELS = {                   # on every object: what a Prometheus's ruleSelector can match
+    "app.kubernetes.io/managed-by": "obsgen",
+    "app.kubernetes.io/part-of": "obsgen",
+}
+PROMETHEUS_RULE_REGION_LABEL = "obsgen.dev/region"   # the region the object's rules were written for
+
+
+def prometheus_rule_name(rule_file_stem: str) -> str:
+    """metadata.name: the rule file's group name, e.g. obsgen-slo-api-availability."""
+    return rule_group(rule_file_stem)
+
+
+def prometheus_rule_file(rule_file_stem: str) -> str:
+    return f"prometheus-operator/{prometheus_rule_name(rule_file_stem)}.yaml"

@@ -26,6 +26,14 @@ class CrossBorder(StrEnum):
     PROHIBITED = "PROHIBITED"
 
 
+class RuleFormat(StrEnum):
+    """How `obsgen build` writes a region's rule groups (obsgen/render/prometheus_operator.py).
+    The plain files are always written: prometheus.yml loads them and the promtool proofs test them."""
+
+    FILES = "files"   # prometheus/rules/*.yml only
+    BOTH = "both"     # also one monitoring.coreos.com/v1 PrometheusRule per rule file, for the Prometheus Operator
+
+
 @dataclass(frozen=True)
 class Channel:
     """Where a region's alerts go. Secrets are never here: `secret_env` names the variable
@@ -71,6 +79,7 @@ class Region:
     thanos_sidecar: str | None = None  # host:port of the sidecar Thanos Query reads; None: not federated
     counter_lookback: str = "1h"   # how far back the SLO base window looks for a counter's last real sample
     retention_size: str | None = None  # --storage.tsdb.retention.size (seed 6.1 storage_size); None: time only
+    rule_format: RuleFormat = RuleFormat.FILES   # "both": also PrometheusRule objects (the plain string is the same value)
     site: Site = field(default_factory=caller_site, compare=False, repr=False)
 
     @property
