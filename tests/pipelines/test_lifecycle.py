@@ -115,3 +115,8 @@ def test_the_residency_check_catches_a_planted_template(tree, estate):
     found = foreign_writes(planted, estate)
     assert any("eu-west's logs, which are not routed to us-east" in p for p in found)
     assert any("cn-east's logs" in p for p in found)
+
+
+def test_the_access_streams_geoip_location_is_a_geo_point(tree):
+    found = [json.loads(b) for p, b in tree.items() if "/index_template/access-logs-" in p]
+    assert found and all(t["template"]["mappings"]["properties"]["geoip.location"] == {"type": "geo_point"} for t in found)

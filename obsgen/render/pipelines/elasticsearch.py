@@ -27,7 +27,11 @@ def render(estate: Estate, region: Region) -> dict[str, dict]:
             if parse is not None:
                 default = lognames.es_pipeline_name(prefix)
                 files[lognames.es_pipeline_file(default)] = ingest.pipeline(parse, index, col.region)
-            files[names.es_template_file(names.es_template_name(prefix))] = index_template(index, col.region, policy, default)
+            template = index_template(index, col.region, policy, default)
+            if parse is not None and parse.geoip:
+                # the geoip processor's location as a point on the map, not two loose numbers
+                template["template"]["mappings"]["properties"][f"{lognames.GEOIP_TARGET}.location"] = {"type": "geo_point"}
+            files[names.es_template_file(names.es_template_name(prefix))] = template
             failed = lognames.failed_index(prefix)
             files[names.es_template_file(names.es_template_name(failed))] = failure_template(index, col.region, policy)
     return files
