@@ -150,9 +150,9 @@ def _register_commands() -> None:
     from obsgen.apply.cli import apply
     from obsgen.demo.cli import demo
     from obsgen.gate.cli import gate, status
-    from obsgen.interop.cli import import_
+    from obsgen.interop.cli import export, import_
 
-    for command in (gate, status, demo, apply, import_):
+    for command in (gate, status, demo, apply, import_, export):
         main.add_command(command)
     for command in main.commands.values():
         _exit_statuses(command)
@@ -166,6 +166,7 @@ EXIT_STATUSES = {
     "demo": "the gate's: 0 pass; 1 fail (the demo's story ends in a fail); 2 usage; 3 cannot evaluate.",
     "apply": "0 applied (or the dry run printed); 1 failed; 2 usage.",
     "import": "0 written; 2 a document obsgen cannot map, or --out exists (each converter's --help says more).",
+    "export": "0 written; 2 a bad definition, one the format cannot express, or --out exists.",
 }
 
 

@@ -1,4 +1,4 @@
-"""`obsgen import sloth SRC` (OpenSLO in and out: issue 14, not yet): parse arguments, call the
+"""`obsgen import sloth|openslo SRC` and `obsgen export openslo`: parse arguments, call the
 converters, write one file whole or nothing. Bad input is one line naming file:line, exit 2."""
 from __future__ import annotations
 
@@ -16,11 +16,14 @@ EPILOG = "Exit status: 0 written; 2 a document obsgen cannot map (file:line, obj
 
 
 def _read(kind: str, src: Path, period: str | None):
-    from obsgen.interop import sloth, source
+    from obsgen.interop import openslo, sloth, source
 
     items = []
-    for path in source.files_of(src):
-        for node in source.load_documents(path, shown=str(path)):
+    nodes = [node for path in source.files_of(src) for node in source.load_documents(path, shown=str(path))]
+    if kind == "openslo":
+        items = openslo.convert_all(nodes, period=period or "30d")
+    else:
+        for node in nodes:
             items += sloth.convert(node, period=period or "30d")
     if not items:
         raise source.ImportProblem(source.Site(str(src), 0), "file", "", f"holds no {kind} SLO")
@@ -53,10 +56,11 @@ def _unique(items) -> None:
 
     seen = {}
     for item in items:
-        if item.slo.id in seen:
+        key = (item.slo.id, item.slo.regions)   # per-region variants of one SLO share its name
+        if key in seen:
             raise ImportProblem(item.slo.site, f"slo {item.slo.service}/{item.slo.name}", "name",
-                                f"defined twice (first at {seen[item.slo.id]})")
-        seen[item.slo.id] = item.slo.site
+                                f"defined twice (first at {seen[key]})")
+        seen[key] = item.slo.site
 
 
 def _write(out: Path, text: str, force: bool) -> None:
@@ -97,3 +101,45 @@ def import_():
 def import_sloth(src: Path, out: Path | None, force: bool, period: str):
     """Sloth prometheus/v1 specs and PrometheusServiceLevel objects in SRC (a file or directory)."""
     _emit("sloth", src, out, force, period)
+
+
+@import_.command("openslo", epilog=EPILOG)
+@_src
+@_out
+@_force
+@click.option("--period", default="30d", show_default=True, help="The SLO period when a document gives no timeWindow.")
+def import_openslo(src: Path, out: Path | None, force: bool, period: str):
+    """OpenSLO v1 documents in SRC (a file or directory): SLO, SLI, DataSource, AlertPolicy,
+    AlertCondition, AlertNotificationTarget, Service; references resolve across the files."""
+    _emit("openslo", src, out, force, period)
+
+
+@click.group("export")
+def export():
+    """Write the estate's definitions in another tool's format."""
+
+
+@export.command("openslo", epilog="Exit status: 0 written; 2 a bad definition, an SLO OpenSLO cannot express, or --out exists.")
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True,
+              help="The estate (holds rules/).")
+@_out
+@_force
+def export_openslo(root: Path, out: Path | None, force: bool):
+    """The estate's SLOs as OpenSLO v1 documents (one YAML stream), for `obsgen import openslo`."""
+    import yaml
+
+    from obsgen.cli_common import load_or_exit
+    from obsgen.interop import openslo_export
+
+    estate = load_or_exit(root)
+    try:
+        docs = openslo_export.documents(estate.slos)
+    except DefinitionError as exc:
+        click.echo(f"error: {exc.one_line()}", err=True)
+        sys.exit(EXIT_USAGE)
+    text = "# exported by obsgen export openslo\n" + yaml.safe_dump_all(docs, sort_keys=False, width=10_000)
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    _write(out, text, force)
+    click.echo(f"wrote {len(docs)} OpenSLO SLO(s) to {out}", err=True)

@@ -10,7 +10,8 @@ from obsgen.model import SLO, BurnWindow, EventRatio, LatencyThreshold, RawRatio
 from obsgen.policy.burn_rates import WORKBOOK
 
 _DEFAULTS = {f.name: f.default for f in fields(SLO) if f.default is not f.default_factory}
-_ORDER = ("service", "name", "objective", "period", "description", "sli", "labels", "alerting", "runbook")
+_ORDER = ("service", "name", "objective", "period", "description", "sli", "regions", "objective_overrides", "labels",
+          "alerting", "runbook", "absent_alert", "min_events")
 
 
 def module(items: list[Imported], command: str) -> str:
@@ -53,7 +54,7 @@ def _slo(slo: SLO) -> str:
         value = getattr(slo, key)
         if key in _DEFAULTS and value == _DEFAULTS[key] and key not in ("service", "name"):
             continue
-        if key == "labels" and not value:
+        if key in ("labels", "objective_overrides") and not value:
             continue
         args.append(f"    {key}={_value(key, value)},")
     return "SLO(\n" + "\n".join(args) + "\n)"
