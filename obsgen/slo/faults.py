@@ -60,12 +60,12 @@ class Process:
     lifetime: bool = True            # counters hold a long history; else started at zero just before `first`
     resets: set = field(default_factory=set)   # scrapes before which the counters restarted at zero
 
-    def events(self, role: str, i: int) -> Fraction:
+    def events(self, role: str, i: int) -> int:
         return {"good": self.good[i], "bad": self.bad[i], "total": self.good[i] + self.bad[i]}[role]
 
-    def lifetime_value(self, role: str, budget: Fraction) -> Fraction:
-        failed = min(Fraction(1, 2), 20 * budget)
-        return {"bad": LIFETIME * failed, "good": LIFETIME * (1 - failed), "total": Fraction(LIFETIME)}[role]
+    def lifetime_value(self, role: str, budget: Fraction) -> int:
+        bad = int(LIFETIME * min(Fraction(1, 2), 20 * budget))
+        return {"bad": bad, "good": LIFETIME - bad, "total": LIFETIME}[role]
 
 
 class Scenario:
@@ -80,8 +80,7 @@ class Scenario:
         errors = math.floor(rate * self.setup.budget / 2)
         last = self.n - 1 if last is None else last
         on = [first < i <= last or (i == first and not lifetime) for i in range(self.n)]
-        p = Process(name, first, last, [Fraction(rate - errors) if x else Fraction(0) for x in on],
-                    [Fraction(errors) if x else Fraction(0) for x in on], lifetime)
+        p = Process(name, first, last, [rate - errors if x else 0 for x in on], [errors if x else 0 for x in on], lifetime)
         self.processes.append(p)
         return p
 
@@ -90,7 +89,7 @@ class Scenario:
         out = []
         for p in self.processes:
             for text, role in roles:
-                samples, value = [], Fraction(0)
+                samples, value = [], 0
                 for i in range(self.n):
                     if i < p.first or i > p.last:
                         samples.append(GAP)
@@ -100,7 +99,7 @@ class Scenario:
                     else:
                         value = p.events(role, i) if i in p.resets else value + p.events(role, i)
                     samples.append(value)
-                events = tuple(Fraction(0) if i < p.first or (i == p.first and p.lifetime) else p.events(role, i)
+                events = tuple(0 if i < p.first or (i == p.first and p.lifetime) else p.events(role, i)
                                for i in range(self.n))
                 out.append(Series(_labelled(text, p.name), role, self._faulted(samples), events))
         return Scrapes(self.setup.scrape, tuple(out))
@@ -158,7 +157,7 @@ def target_down(setup: Setup, restarts: bool):
     sc.faults.append(("down", first, last))
     if restarts:
         for i in range(first, last + 1):
-            p.good[i] = p.bad[i] = Fraction(0)
+            p.good[i] = p.bad[i] = 0
         p.resets.add(last + 1)
     how = "and restarts, counting from zero" if restarts else "without a reset"
     return f"a target down 10 minutes {how}: the increase across it is booked once", sc, _around(setup, [10, 20], 2)
@@ -201,7 +200,7 @@ def fault_then_outage(setup: Setup):
     sc.faults.append(("stale", 5 * per, 5 * per))
     for i in range(history * per + 1, (history + lasting) * per + 1):
         p.bad[i] += p.good[i]
-        p.good[i] = Fraction(0)
+        p.good[i] = 0
     points = {5, 6, 7, history, history + detect - 1, history + detect, history + lasting + short + 1}
     return ("a failed scrape, then a total outage: the fastest page fires when the workbook arithmetic says",
             sc, sorted(points), first, history + detect)
@@ -232,17 +231,25 @@ def checked_windows(slo: SLO, region: Region) -> list[str]:
     return [st.window for st in plan if st.window in pages | {plan[0].window, slo.period}]
 
 
-def promtool_test(setup: Setup, name: str, sc: Scenario, checkpoints) -> dict:
+@dataclass(frozen=True)
+class Outcome:
+    """What a scenario stores and books, and what fires at each checkpoint: the same for every
+    region whose budget, intervals and look-back are the same, so computed once for them."""
+
+    series: tuple[tuple[str, str], ...]          # (promtool text, values)
+    checks: tuple[tuple[int, tuple], ...]        # (step, firing rows), ambiguous steps left out
+    windows: dict                                # (step, window) -> (errors, requests, evaluations)
+
+
+def outcome(setup: Setup, name: str, sc: Scenario, checkpoints, windows) -> Outcome:
     slo, region = setup.slo, setup.region
     scr = sc.scrapes()
     evaluations = (sc.n - 1) * setup.scrape // setup.step
     got = booked(scr, setup.step, setup.lookback, evaluations)
     real = truth(scr, setup.step, evaluations)
     rows = slo.burn_windows
-    labels = recording.identity(slo, region.name)
-    alerts_checks, expr_checks = [], []
-    for k in checkpoints:
-        k = min(k, evaluations)
+    checks, counted = [], {}
+    for k in sorted({min(k, evaluations) for k in checkpoints}):
         fired, close = simulate.firing(got, k, rows, setup.budget, region.evaluation_interval, slo.min_events)
         due, close_too = simulate.firing(real, k, rows, setup.budget, region.evaluation_interval, slo.min_events)
         if close or close_too:
@@ -250,17 +257,30 @@ def promtool_test(setup: Setup, name: str, sc: Scenario, checkpoints) -> dict:
         if fired != due:
             raise FaultProofError(f"{slo.id} in {region.name}, {name}: at step {k} the counts fire "
                                   f"{[r.long for r in fired]} where the events call for {[r.long for r in due]}")
-        alerts_checks.append({"eval_time": _at(k, setup), "alertname": names.SLO_BURN_ALERT,
-                              "exp_alerts": _expected(slo, region, fired)})
-        for window in checked_windows(slo, region):
+        checks.append((k, fired))
+        for window in windows:
             n = simulate.steps_of(window, region.evaluation_interval)
             bad, total = got.window(k, n)
+            counted[(k, window)] = (bad, total, min(n, k + 1))
+    return Outcome(tuple((s.text, promtool_values(s.samples)) for s in scr.series), tuple(checks), counted)
+
+
+def promtool_test(setup: Setup, name: str, done: Outcome) -> dict:
+    slo, region = setup.slo, setup.region
+    labels = recording.identity(slo, region.name)
+    alerts_checks, expr_checks = [], []
+    for k, fired in done.checks:
+        alerts_checks.append({"eval_time": _at(k, setup), "alertname": names.SLO_BURN_ALERT,
+                              "exp_alerts": _expected(slo, region, fired)})
+        for (at, window), (bad, total, evaluations) in done.windows.items():
+            if at != k:
+                continue
             for series, value in ((names.errors_count(window), bad), (names.requests_count(window), total),
-                                  (names.evaluations_count(window), min(n, k + 1))):
+                                  (names.evaluations_count(window), evaluations)):
                 expr_checks.append({"expr": recording.own(slo, series), "eval_time": _at(k, setup),
                                     "exp_samples": [{"labels": fixtures.text(series, labels), "value": _yaml(value)}]})
     return {"name": f"{slo.id} in {region.name}: {name}", "interval": f"{setup.scrape}s",
-            "input_series": [{"series": s.text, "values": promtool_values(s.samples)} for s in scr.series],
+            "input_series": [{"series": text, "values": values} for text, values in done.series],
             "alert_rule_test": alerts_checks, "promql_expr_test": expr_checks}
 
 
@@ -292,6 +312,20 @@ def tests(slo: SLO, region: Region) -> list[dict]:
         if step % scrape:
             continue
         setup = Setup(slo, region, scrape)
-        found = scenarios(setup) if scrape == SCRAPES[0] else [failed_scrapes(setup)]
-        out += [promtool_test(setup, name, sc, points) for name, sc, points in found]
+        for name, done in _outcomes(setup):
+            out.append(promtool_test(setup, name, done))
     return out
+
+
+def _outcomes(setup: Setup) -> list[tuple[str, Outcome]]:
+    slo, region = setup.slo, setup.region
+    key = (repr(slo.sli), setup.budget, slo.burn_windows, slo.min_events, slo.period, setup.scrape,
+           region.evaluation_interval, region.counter_lookback)
+    if key not in _DONE:
+        windows = tuple(checked_windows(slo, region))
+        found = scenarios(setup) if setup.scrape == SCRAPES[0] else [failed_scrapes(setup)]
+        _DONE[key] = [(name, outcome(setup, name, sc, points, windows)) for name, sc, points in found]
+    return _DONE[key]
+
+
+_DONE: dict[tuple, list[tuple[str, Outcome]]] = {}   # one per SLO shape: regions alike share it

@@ -3,7 +3,7 @@
 The proofs under faults need scrape-level input: a sample every scrape interval, a staleness
 marker where a scrape failed, nothing where Prometheus was down, counters that reset, series
 that come and go. `booked` is the oracle: what the base rule (obsgen/slo/counts.py `deltas`)
-books at each evaluation, computed with exact fractions from the stored samples alone. `truth`
+books at each evaluation, computed exactly (whole numbers) from the stored samples alone. `truth`
 is what happened. The generated promtool tests expect the oracle's numbers; the Python tests
 hold the oracle to the truth within the bounds the README states.
 """
@@ -47,28 +47,28 @@ def _last(samples, interval: int, lo: float, hi: float, left_closed: bool):
     return None
 
 
-def increase(series: Series, t: int, step: int, lookback: int, interval: int, left_closed=False) -> Fraction:
+def increase(series: Series, t: int, step: int, lookback: int, interval: int, left_closed=False):
     """What the base rule books for one series at the evaluation at time t."""
     new = _last(series.samples, interval, t - step, t, left_closed)
     before = _last(series.samples, interval, t - step - lookback, t - step, left_closed)
     if new is None or before is None:
-        return Fraction(0)
+        return 0
     return new - before if new >= before else new
 
 
-def _combine(by: dict[str, Fraction], roles: set[str]) -> tuple[Fraction, Fraction]:
+def _combine(by: dict, roles: set[str]) -> tuple:
     """(good, bad) from per-role sums, as the SLI's rules combine them."""
     total = by["total"] if "total" in roles else by["good"] + by["bad"]
-    bad = by["bad"] if "bad" in roles else max(total - by["good"], Fraction(0))
+    bad = by["bad"] if "bad" in roles else max(total - by["good"], 0)
     return total - bad, bad
 
 
 def booked(scrapes: Scrapes, step: int, lookback: int, evaluations: int, left_closed=False) -> Traffic:
     """Per evaluation step, the good and bad events the base rules book (step 0 books none)."""
     roles = {s.role for s in scrapes.series}
-    good, bad = [Fraction(0)], [Fraction(0)]
+    good, bad = [0], [0]
     for k in range(1, evaluations + 1):
-        by = dict.fromkeys(("good", "bad", "total"), Fraction(0))
+        by = dict.fromkeys(("good", "bad", "total"), 0)
         for s in scrapes.series:
             by[s.role] += increase(s, k * step, step, lookback, scrapes.interval, left_closed)
         g, b = _combine(by, roles)
@@ -81,11 +81,11 @@ def truth(scrapes: Scrapes, step: int, evaluations: int) -> Traffic:
     """Per evaluation step, the events that happened in it (each scrape's events at its time)."""
     roles = {s.role for s in scrapes.series}
     per = step // scrapes.interval
-    good, bad = [Fraction(0)], [Fraction(0)]
+    good, bad = [0], [0]
     for k in range(1, evaluations + 1):
-        by = dict.fromkeys(("good", "bad", "total"), Fraction(0))
+        by = dict.fromkeys(("good", "bad", "total"), 0)
         for s in scrapes.series:
-            by[s.role] += sum(s.events[(k - 1) * per + 1: k * per + 1], Fraction(0))
+            by[s.role] += sum(s.events[(k - 1) * per + 1: k * per + 1])
         g, b = _combine(by, roles)
         good.append(g)
         bad.append(b)
@@ -102,7 +102,7 @@ def promtool_values(samples) -> str:
             i += 1
             continue
         j = i
-        while j + 1 < len(samples) and isinstance(samples[j + 1], Fraction) and samples[j + 1] >= samples[j] and \
+        while j + 1 < len(samples) and isinstance(samples[j + 1], (int, Fraction)) and samples[j + 1] >= samples[j] and \
                 (j == i or samples[j + 1] - samples[j] == samples[i + 1] - samples[i]):
             j += 1
         out.append(_num(v) if j == i else f"{_num(v)}+{_num(samples[i + 1] - v)}x{j - i}")
@@ -110,5 +110,6 @@ def promtool_values(samples) -> str:
     return " ".join(out)
 
 
-def _num(x: Fraction) -> str:
+def _num(x) -> str:
+    x = Fraction(x)
     return str(x.numerator) if x.denominator == 1 else repr(float(x))
