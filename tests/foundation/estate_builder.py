@@ -41,3 +41,30 @@ def write_estate(root: Path, extra: dict[str, str] | None = None, replace: dict[
 
 def snapshot(tree: Path) -> dict[str, bytes]:
     return {str(p.relative_to(tree)): p.read_bytes() for p in sorted(tree.rglob("*")) if p.is_file()}
+
+
+def assert_refused(root: Path, content: str, line: int, words, site_exact: bool = True) -> None:
+    """A fresh build of `root` succeeds; with rules/bad.py holding `content` the build exits 2
+    with one line at rules/bad.py:`line` holding every word, no traceback, and generated/
+    exactly as it was. `site_exact=False`: a duplicate may be reported at its other place, the
+    line then naming this one."""
+    from click.testing import CliRunner
+
+    from obsgen.cli import main
+
+    runner = CliRunner()
+    first = runner.invoke(main, ["build", "--root", str(root)])
+    assert first.exit_code == 0, first.output
+    before = snapshot(root / "generated")
+    (root / "rules" / "bad.py").write_text(content)
+    result = runner.invoke(main, ["build", "--root", str(root)])
+    assert result.exit_code == 2, result.output
+    message = result.stderr.strip()
+    assert len(message.splitlines()) == 1 and "Traceback" not in result.output, message
+    if site_exact:
+        assert message.startswith(f"error: rules/bad.py:{line}: "), message
+    else:
+        assert message.startswith("error: rules/") and f"rules/bad.py:{line}" in message, message
+    for word in words:
+        assert word in message, message
+    assert snapshot(root / "generated") == before

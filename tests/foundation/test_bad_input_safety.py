@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from obsgen.cli import main
-from tests.foundation.estate_builder import snapshot, write_estate
+from tests.foundation.estate_builder import assert_refused, write_estate
 from tests.foundation.test_bad_input import A, R, alert, slo
 
 B = "from obsgen.model import BurnWindow, LatencyThreshold, Region\n"
@@ -81,22 +81,7 @@ CASES = [
 
 @pytest.mark.parametrize("content,line,words", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_bad_definition_is_refused_and_generated_is_untouched(tmp_path, content, line, words):
-    root = write_estate(tmp_path)
-    runner = CliRunner()
-    first = runner.invoke(main, ["build", "--root", str(root)])
-    assert first.exit_code == 0, first.output
-    before = snapshot(root / "generated")
-    (root / "rules" / "bad.py").write_text(content)
-
-    result = runner.invoke(main, ["build", "--root", str(root)])
-
-    assert result.exit_code == 2, result.output
-    message = result.stderr.strip()
-    assert len(message.splitlines()) == 1 and "Traceback" not in result.output, message
-    assert message.startswith(f"error: rules/bad.py:{line}: "), message
-    for word in words:
-        assert word in message, message
-    assert snapshot(root / "generated") == before
+    assert_refused(write_estate(tmp_path), content, line, words)
 
 
 def test_a_utf16_definition_file_is_named_at_line_1(tmp_path):
