@@ -343,11 +343,17 @@ class Stack:
         self.procs[f"sidecar-{m.name}"].wait_ready(f"http://127.0.0.1:{m.http_port}/-/ready", READY_TIMEOUT)
 
     def stop_sidecar(self, m: Member) -> None:
+        """Stop it and wait until Query's health check has failed on it (every 5 s): what follows
+        then sees Query's answer for an endpoint it knows is down, not a connection just lost."""
         self.procs[f"sidecar-{m.name}"].stop()
+        wait_for(f"Query notices sidecar {m.name} is down", lambda: [
+            s for group in self.query_stores().values() for s in group
+            if s["name"] == m.grpc and s.get("lastError")], timeout=30)
 
     def restart_sidecar(self, m: Member) -> None:
         self._start_sidecar(m, attempt=int(time.time()))
         self.wait_sidecar(m)
+        self.wait_stores()
 
     def _shipped(self, m: Member) -> bool:
         shipper = self.tsdb(m) / "thanos.shipper.json"

@@ -281,7 +281,6 @@ def test_a_stopped_sidecar_makes_the_gate_say_cannot_evaluate(stack, gate_root, 
         assert "eu-west" in blind and "global" in blind
     finally:
         stack.restart_sidecar(eu)
-        stack.wait_stores()
 
 
 # -- the binary and the generated rule files -------------------------------------------------
