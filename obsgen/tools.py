@@ -35,17 +35,21 @@ class GoBuild:
     commands: tuple[str, ...]  # package directories inside the module
     release: str               # what `--version` reports (the module's VERSION file)
     for_tests: bool = False    # built by `scripts/setup --with-test-tools` only
+    tags: tuple[str, ...] = ()  # Go build tags, as the project's own release builds set them
 
     def bin_dir(self, env: Mapping[str, str]) -> Path:
-        return cache_root(env) / f"{self.name}-{self.version}" / "bin"
+        tagged = "+" + "+".join(self.tags) if self.tags else ""
+        return cache_root(env) / f"{self.name}-{self.version}{tagged}" / "bin"
 
 
 # Prometheus publishes its Go module as v0.3MM.P for release 3.MM.P.
 PROMETHEUS3 = GoBuild("prometheus", "github.com/prometheus/prometheus", "v0.316.0",
                       ("cmd/prometheus", "cmd/promtool"), release="3.16.0")
 # v0.42.5 needs Go 1.26.10; the machines have 1.26.8 (GOTOOLCHAIN=local).
+# Thanos's release builds set netgo and slicelabels; without slicelabels its store gateway
+# crashes reading a bucket of blocks with several external label sets.
 THANOS = GoBuild("thanos", "github.com/thanos-io/thanos", "v0.42.4", ("cmd/thanos",), release="0.42.4",
-                 for_tests=True)
+                 for_tests=True, tags=("netgo", "slicelabels"))
 GO_BUILDS = (PROMETHEUS3, THANOS)
 
 
@@ -126,11 +130,12 @@ def prometheus(version: str | None = None, env: Mapping[str, str] = os.environ) 
 
 def _main(argv: list[str]) -> int:
     """`python -m obsgen.tools go-builds`: one line per Go build for scripts/setup,
-    `run|test <bin dir> <module> <version> <package dir>...`; `list`: every tool and where it is;
+    `run|test <bin dir> <module> <version> <tags, comma-separated, or -> <package dir>...`; `list`: every tool and where it is;
     `path KEY`: one tool's path (exit 1 when missing)."""
     if argv == ["go-builds"]:
         for b in GO_BUILDS:
-            print("test" if b.for_tests else "run", b.bin_dir(os.environ), b.module, b.version, *b.commands)
+            print("test" if b.for_tests else "run", b.bin_dir(os.environ), b.module, b.version,
+                  ",".join(b.tags) or "-", *b.commands)
         return 0
     if argv == ["list"]:
         for key in TOOLS:

@@ -16,10 +16,10 @@ def _executable(path, text="#!/bin/sh\n"):
     return path
 
 
-def test_the_go_builds_live_in_the_users_cache_by_name_and_version(tmp_path):
+def test_the_go_builds_live_in_the_users_cache_by_name_version_and_build_tags(tmp_path):
     env = {"XDG_CACHE_HOME": str(tmp_path)}
     assert tools.PROMETHEUS3.bin_dir(env) == tmp_path / "obsgen/tools/prometheus-v0.316.0/bin"
-    assert tools.THANOS.bin_dir({"HOME": str(tmp_path)}) == tmp_path / ".cache/obsgen/tools/thanos-v0.42.4/bin"
+    assert tools.THANOS.bin_dir({"HOME": str(tmp_path)}) == tmp_path / ".cache/obsgen/tools/thanos-v0.42.4+netgo+slicelabels/bin"
 
 
 def test_a_built_tool_is_found_in_its_versions_directory_and_nowhere_else(tmp_path):
@@ -51,9 +51,9 @@ def test_a_missing_tool_says_what_installs_it():
 def test_setup_reads_the_pinned_builds_from_here(capsys):
     assert tools._main(["go-builds"]) == 0
     lines = [line.split() for line in capsys.readouterr().out.splitlines()]
-    assert [(use, module, version, packages) for use, _, module, version, *packages in lines] == [
-        ("run", "github.com/prometheus/prometheus", "v0.316.0", ["cmd/prometheus", "cmd/promtool"]),
-        ("test", "github.com/thanos-io/thanos", "v0.42.4", ["cmd/thanos"]),
+    assert [(use, module, version, tags, packages) for use, _, module, version, tags, *packages in lines] == [
+        ("run", "github.com/prometheus/prometheus", "v0.316.0", "-", ["cmd/prometheus", "cmd/promtool"]),
+        ("test", "github.com/thanos-io/thanos", "v0.42.4", "netgo,slicelabels", ["cmd/thanos"]),
     ]
 
 
