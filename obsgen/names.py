@@ -237,6 +237,7 @@ def am_team_receiver(team: str) -> str:
 
 AM_DEADMANS_SWITCH = "deadmans-switch"
 AM_ESCALATION = "escalation"      # the on-call lead, after the team had its minutes to act
+THANOS_RULES_WARN_DIR = "thanos/rules-partial-response-warn"  # groups that must run on a partial answer
 
 
 # Prometheus Operator (obsgen/render/prometheus_operator.py): one PrometheusRule per rule file,
