@@ -125,7 +125,8 @@ def _salts(pipelines) -> list[str]:
 
 def simulate(changes, client, corpus_dir: Path, dry_run: bool) -> list[str]:
     """Run each pipeline on its corpus; the lines that say what differs ([] when all agree)."""
-    from obsgen.render.pipelines import corpus, lognames
+    from obsgen.render.pipelines import corpus
+    from obsgen import names
 
     corpora = corpus.load_dir(corpus_dir)
     problems = []
@@ -142,5 +143,5 @@ def simulate(changes, client, corpus_dir: Path, dry_run: bool) -> list[str]:
             answer = client.post("/_ingest/pipeline/_simulate", {"pipeline": change.body, "docs": docs})
         else:
             answer = client.post(f"/_ingest/pipeline/{change.name}/_simulate", {"docs": docs})
-        problems += [f"pipeline {change.name}: {p}" for p in corpus.mismatches(samples, answer, lognames.failed_index(prefix))]
+        problems += [f"pipeline {change.name}: {p}" for p in corpus.mismatches(samples, answer, names.failed_index(prefix))]
     return problems

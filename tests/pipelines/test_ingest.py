@@ -10,7 +10,8 @@ import json
 import pytest
 
 from obsgen.model.pipeline import LogPipeline
-from obsgen.render.pipelines import corpus, grok, lognames
+from obsgen.render.pipelines import corpus, grok
+from obsgen import names
 from tests.pipelines import ingest_sim
 from tests.pipelines.node import ROOT
 
@@ -59,7 +60,7 @@ def test_every_region_renders_the_three_pipelines_for_each_source_it_stores(tree
         assert template["template"]["settings"]["index"]["default_pipeline"] == path.rsplit("/", 1)[1].removesuffix(".json")
         # the dead-letter index is in the same cluster, and has a template of its own
         failed = next(p["set"]["value"] for p in body["on_failure"] if p["set"]["field"] == "_index")
-        assert failed.startswith(lognames.FAILED_PREFIX)
+        assert failed.startswith(names.FAILED_PREFIX)
         assert f"{region}/elasticsearch/index_template/{failed}.json" in tree
 
 
@@ -69,7 +70,7 @@ def test_every_rendered_pipeline_gives_the_corpus_its_expected_fields_and_fails_
         samples = CORPUS[body["_meta"]["pipeline"]]
         prefix = f"{body['_meta']['stream']}-{body['_meta']['region']}"
         answer = ingest_sim.simulate(_filled(body), corpus.docs(samples, f"{prefix}-2026.12.02"))
-        assert corpus.mismatches(samples, answer, lognames.failed_index(prefix)) == [], path
+        assert corpus.mismatches(samples, answer, names.failed_index(prefix)) == [], path
         checked += len(samples)
     assert checked >= 3 * 25
 
@@ -104,4 +105,4 @@ def test_the_corpus_catches_a_broken_pipeline(tree, breaker):
         answer = ingest_sim.simulate(body, corpus.docs(samples, prefix))
     except ingest_sim.ProcessorError as exc:
         answer = {"docs": [{"error": {"type": exc.kind, "reason": str(exc)}}] * len(samples)}
-    assert corpus.mismatches(samples, answer, lognames.failed_index(prefix)) != []
+    assert corpus.mismatches(samples, answer, names.failed_index(prefix)) != []

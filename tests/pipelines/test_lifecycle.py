@@ -9,8 +9,8 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from obsgen import duration
-from obsgen.render.pipelines import lognames, plan
+from obsgen import duration, names
+from obsgen.render.pipelines import plan
 
 SEED = {"app-logs": (3, 1), "access-logs": (1, 0), "audit-logs": (2, 2)}   # 6.4: shards, replicas
 
@@ -57,7 +57,7 @@ def test_fluent_bit_writes_data_streams_with_create(fluent_bit):
 
 def test_loki_ruler_and_compactor_per_region_never_pointing_abroad(tree, estate):
     for region in estate.regions:
-        raw = tree.get(f"{region.name}/{lognames.LOKI_CONFIG_FILE}")
+        raw = tree.get(f"{region.name}/{names.LOKI_CONFIG_FILE}")
         if plan.collector(estate, region) is None:
             assert raw is None
             continue

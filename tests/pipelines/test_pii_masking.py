@@ -79,7 +79,8 @@ def test_a_masked_line_still_parses_where_it_is_stored(estate, fluent_bit, tree,
     application corpora's good lines still parse after masking, none reaches the failure index."""
     import json
 
-    from obsgen.render.pipelines import corpus, lognames
+    from obsgen.render.pipelines import corpus
+    from obsgen import names
     from tests.pipelines import ingest_sim
 
     samples = corpus.load_dir(ROOT / "tests" / "pipelines" / "corpus")
@@ -91,5 +92,5 @@ def test_a_masked_line_still_parses_where_it_is_stored(estate, fluent_bit, tree,
             masked = [_run(steps, {"message": s.line}, SALT, monkeypatch, col.salt_env) for s in good]
             answer = ingest_sim.simulate(pipeline, [{"_index": "x", "_source": m} for m in masked])
             for sample, doc in zip(good, answer["docs"]):
-                assert doc["doc"]["_index"] != lognames.failed_index(f"{stream}-{col.region}"), (col.region, sample.line)
+                assert doc["doc"]["_index"] != names.failed_index(f"{stream}-{col.region}"), (col.region, sample.line)
                 assert not _personal(json.dumps(doc["doc"]["_source"])), (col.region, doc["doc"]["_source"])

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from obsgen.render.pipelines import lognames
+from obsgen import names
 
 FAILED = "failed"
 
@@ -57,7 +57,7 @@ def mismatches(samples, answer: dict, failed_index: str) -> list[str]:
         if sample.expect == FAILED:
             if not went_to_failure:
                 problems.append(f"{sample.line[:60]!r}: should go to {failed_index}, went to {doc.get('_index')}")
-            elif _lookup(src, "message")[0] != sample.line and _lookup(src, lognames.RAW_LINE)[0] != sample.line:
+            elif _lookup(src, "message")[0] != sample.line and _lookup(src, names.RAW_LINE)[0] != sample.line:
                 problems.append(f"{sample.line[:60]!r}: sent to {failed_index} without its original line")
             continue
         if went_to_failure:

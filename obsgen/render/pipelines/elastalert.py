@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from obsgen import duration, names
 from obsgen.model import Estate, Region
 from obsgen.model.pipeline import LogAlert
-from obsgen.render.pipelines import lognames, logalert, plan
+from obsgen.render.pipelines import logalert, plan
 
 RULES_FOLDER = "/opt/elastalert/rules"   # assumed: where the rules/ folder is mounted
 WRITEBACK_INDEX = "elastalert_status"
@@ -27,9 +27,9 @@ def render(estate: Estate, region: Region) -> dict[str, dict]:
             if alert.stream is None:
                 continue   # a raw-LogQL alert: Loki only
             index = next(i for i in plan.indices(estate) if i.stream == alert.stream)
-            files[lognames.elastalert_rule_file(f"{source.name}-{alert.name}")] = rule(alert, source, index.prefix(source.name))
+            files[names.elastalert_rule_file(f"{source.name}-{alert.name}")] = rule(alert, source, index.prefix(source.name))
     if files:
-        files[lognames.ELASTALERT_CONFIG_FILE] = config(region)
+        files[names.ELASTALERT_CONFIG_FILE] = config(region)
     return files
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from obsgen import duration, names
 from obsgen.model import Estate, Region
 from obsgen.model.pipeline import LogIndex, LogPipeline
-from obsgen.render.pipelines import ingest, lognames, plan
+from obsgen.render.pipelines import ingest, plan
 
 TEMPLATE_PRIORITY = 200   # above Elasticsearch's built-in templates (priority 100 for logs-*-*)
 
@@ -25,14 +25,14 @@ def render(estate: Estate, region: Region) -> dict[str, dict]:
             parse = plan.pipeline_of(estate, index)
             default = None
             if parse is not None:
-                default = lognames.es_pipeline_name(prefix)
-                files[lognames.es_pipeline_file(default)] = ingest.pipeline(parse, index, col.region)
+                default = names.es_pipeline_name(prefix)
+                files[names.es_pipeline_file(default)] = ingest.pipeline(parse, index, col.region)
             template = index_template(index, col.region, policy, default)
             if parse is not None and parse.geoip:
                 # the geoip processor's location as a point on the map, not two loose numbers
-                template["template"]["mappings"]["properties"][f"{lognames.GEOIP_TARGET}.location"] = {"type": "geo_point"}
+                template["template"]["mappings"]["properties"][f"{names.GEOIP_TARGET}.location"] = {"type": "geo_point"}
             files[names.es_template_file(names.es_template_name(prefix))] = template
-            failed = lognames.failed_index(prefix)
+            failed = names.failed_index(prefix)
             files[names.es_template_file(names.es_template_name(failed))] = failure_template(index, col.region, policy)
     return files
 
@@ -89,7 +89,7 @@ def failure_template(index: LogIndex, source_region: str, policy: str) -> dict:
     """The stream's failure (dead-letter) index: what its pipeline could not parse, kept as long
     as the stream itself, in the same cluster, unparsed (no default pipeline: no loop)."""
     body = index_template(index, source_region, policy)
-    body["index_patterns"] = [lognames.failed_index(index.prefix(source_region))]
+    body["index_patterns"] = [names.failed_index(index.prefix(source_region))]
     body["_meta"] = {**body["_meta"], "failures_of": index.prefix(source_region)}
     body["template"]["mappings"]["properties"].update(
         {f"error.{key}": {"type": "keyword"} for key in ("message", "processor", "pipeline")})

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from obsgen import names
 from obsgen.model.pipeline import LogIndex, LogPipeline
-from obsgen.render.pipelines import lognames
 
 # IPv4 to its /24, IPv6 to its /48 (the first three groups of a full or compressed address).
 IPV4_TRUNCATE = (r"^(\d{1,3}\.\d{1,3}\.\d{1,3})\.\d{1,3}$", "$1.0")
@@ -21,11 +20,11 @@ TRUNCATIONS = (IPV4_TRUNCATE, IPV6_TRUNCATE, IPV6_COMPRESSED)
 def pipeline(pipe: LogPipeline, index: LogIndex, source_region: str) -> dict:
     # The raw line waits aside until every step has worked: a record that fails anywhere reaches
     # the failure index with the line it arrived with.
-    steps: list[dict] = [{"rename": {"field": pipe.line_field, "target_field": lognames.RAW_LINE}}]
+    steps: list[dict] = [{"rename": {"field": pipe.line_field, "target_field": names.RAW_LINE}}]
     if pipe.json:
-        steps.append({"json": {"field": lognames.RAW_LINE, "add_to_root": True}})
+        steps.append({"json": {"field": names.RAW_LINE, "add_to_root": True}})
     if pipe.grok:
-        steps.append({"grok": {"field": lognames.RAW_LINE, "patterns": list(pipe.grok), "ecs_compatibility": "disabled"}})
+        steps.append({"grok": {"field": names.RAW_LINE, "patterns": list(pipe.grok), "ecs_compatibility": "disabled"}})
     if pipe.date_field:
         steps += [
             {"date": {"field": pipe.date_field, "formats": list(pipe.date_formats), "target_field": "@timestamp"}},
@@ -33,8 +32,8 @@ def pipeline(pipe: LogPipeline, index: LogIndex, source_region: str) -> dict:
         ]
     steps.append({"set": {"field": names.LOG_RECORD_REGION, "value": source_region}})
     if pipe.geoip:
-        steps.append({"geoip": {"field": pipe.geoip, "target_field": lognames.GEOIP_TARGET,
-                                "database_file": lognames.GEOIP_DATABASE,
+        steps.append({"geoip": {"field": pipe.geoip, "target_field": names.GEOIP_TARGET,
+                                "database_file": names.GEOIP_DATABASE,
                                 "properties": list(pipe.geoip_properties), "ignore_missing": True,
                                 # a host name in clientip (COMBINEDAPACHELOG's IPORHOST): keep the
                                 # record, note why it has no location
@@ -44,8 +43,8 @@ def pipeline(pipe: LogPipeline, index: LogIndex, source_region: str) -> dict:
             steps.append({"gsub": {"field": key, "pattern": pattern, "replacement": replacement, "ignore_missing": True}})
     for key in pipe.hash_fields:
         steps.append({"fingerprint": {"fields": [key], "target_field": key, "method": "SHA-256",
-                                      "salt": lognames.salt_placeholder(pipe.salt_secret), "ignore_missing": True}})
-    steps.append({"remove": {"field": [lognames.RAW_LINE, *pipe.remove], "ignore_missing": True}})
+                                      "salt": names.salt_placeholder(pipe.salt_secret), "ignore_missing": True}})
+    steps.append({"remove": {"field": [names.RAW_LINE, *pipe.remove], "ignore_missing": True}})
     return {
         "description": pipe.description or pipe.name,
         "_meta": {"generated": names.HEADER, "managed_by": "obsgen", "pipeline": pipe.name,
@@ -63,5 +62,5 @@ def on_failure(prefix: str) -> list[dict]:
         {"set": {"field": "error.message", "value": "{{ _ingest.on_failure_message }}"}},
         {"set": {"field": "error.processor", "value": "{{ _ingest.on_failure_processor_type }}"}},
         {"set": {"field": "error.pipeline", "value": "{{ _ingest.on_failure_pipeline }}"}},
-        {"set": {"field": "_index", "value": lognames.failed_index(prefix)}},
+        {"set": {"field": "_index", "value": names.failed_index(prefix)}},
     ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from obsgen import duration, names
 from obsgen.model import Estate, Region
-from obsgen.render.pipelines import lognames, plan
+from obsgen.render.pipelines import plan
 
 LOKI_DATA = "/loki"                       # assumed: Loki's data volume
 LOKI_CONFIG_DIR = "/etc/loki"             # assumed: where generated/<region>/loki/ is mounted
@@ -25,7 +25,7 @@ def render(estate: Estate, region: Region) -> dict[str, dict]:
     longest = max((duration.seconds(i.retention_for(region.name)) for i in plan.indices(estate)), default=0)
     return {
         names.LOKI_OVERRIDES_FILE: {"overrides": {names.LOKI_TENANT: {"retention_stream": streams}}},
-        lognames.LOKI_CONFIG_FILE: config(region, longest),
+        names.LOKI_CONFIG_FILE: config(region, longest),
     }
 
 
