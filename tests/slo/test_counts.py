@@ -14,6 +14,19 @@ CASES = [
     ("a reset counts the new process's events", {"a": "0 10 20 5 15 25"}, 45),
     ("a series that appears later counts from zero", {"a": "0 10 20 30 40 50", "b": "_ _ _ 0 7 9"}, 59),
     ("a series that vanishes stops counting", {"a": "0 10 20 30 40 50", "b": "0 1 2 _ _ _"}, 52),
+    # The faults of real scrapes, on counters that already hold a long history: none of them may
+    # book the lifetime value (1000000), and none may book an increase twice.
+    ("a failed scrape (stale marker) is bridged by the next sample",
+     {"a": "1000000 1000010 stale 1000030 1000040 1000050"}, 50),
+    ("two failed scrapes in a row are bridged", {"a": "1000000 1000010 stale stale 1000040 1000050"}, 50),
+    ("a stale marker as the newest sample books nothing", {"a": "1000000 1000010 1000020 1000030 1000040 stale"}, 40),
+    ("Prometheus down (no samples at all) is bridged once it is back",
+     {"a": "1000000 1000010 _ _ 1000040 1000050"}, 50),
+    ("a target down, then back with a reset, counts the new process from zero",
+     {"a": "1000000 1000010 stale _ 5 15"}, 25),
+    ("a long-lived series appearing books nothing of its past", {"a": "0 10 20 30 40 50", "b": "_ _ _ 1000000 1000007 1000009"}, 59),
+    ("a pod replaced: the old series goes stale, the new one counts from its first sample",
+     {"a": "0 10 20 stale _ _", "b": "_ _ _ 3 13 23"}, 40),
 ]
 
 
