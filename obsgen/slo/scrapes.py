@@ -36,10 +36,11 @@ class Scrapes:
     series: tuple[Series, ...]
 
 
-def _last(samples, interval: int, lo: float, hi: float, left_closed: bool):
-    """The newest real sample with time in (lo, hi] ([lo, hi] when left_closed), or None."""
+def _last(samples, interval: int, lo: float, hi: float):
+    """The newest real sample with time in (lo, hi], or None. (Where a range is closed on the
+    left, Prometheus 2, a sample at lo is the same sample `before` finds: the booking is alike.)"""
     i = min(int(hi // interval), len(samples) - 1)
-    while i >= 0 and (i * interval > lo or (left_closed and i * interval == lo)):
+    while i >= 0 and i * interval > lo:
         v = samples[i]
         if v is not GAP and v != STALE:
             return v
@@ -47,10 +48,10 @@ def _last(samples, interval: int, lo: float, hi: float, left_closed: bool):
     return None
 
 
-def increase(series: Series, t: int, step: int, lookback: int, interval: int, left_closed=False):
+def increase(series: Series, t: int, step: int, lookback: int, interval: int):
     """What the base rule books for one series at the evaluation at time t."""
-    new = _last(series.samples, interval, t - step, t, left_closed)
-    before = _last(series.samples, interval, t - step - lookback, t - step, left_closed)
+    new = _last(series.samples, interval, t - step, t)
+    before = _last(series.samples, interval, t - step - lookback, t - step)
     if new is None or before is None:
         return 0
     return new - before if new >= before else new
@@ -63,14 +64,14 @@ def _combine(by: dict, roles: set[str]) -> tuple:
     return total - bad, bad
 
 
-def booked(scrapes: Scrapes, step: int, lookback: int, evaluations: int, left_closed=False) -> Traffic:
+def booked(scrapes: Scrapes, step: int, lookback: int, evaluations: int) -> Traffic:
     """Per evaluation step, the good and bad events the base rules book (step 0 books none)."""
     roles = {s.role for s in scrapes.series}
     good, bad = [0], [0]
     for k in range(1, evaluations + 1):
         by = dict.fromkeys(("good", "bad", "total"), 0)
         for s in scrapes.series:
-            by[s.role] += increase(s, k * step, step, lookback, scrapes.interval, left_closed)
+            by[s.role] += increase(s, k * step, step, lookback, scrapes.interval)
         g, b = _combine(by, roles)
         good.append(g)
         bad.append(b)
