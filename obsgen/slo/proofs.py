@@ -20,7 +20,7 @@ from fractions import Fraction
 from obsgen import duration, names
 from obsgen.model import SLO, Region
 from obsgen.policy import burn_rates
-from obsgen.slo import alerts, faults, fixtures, recording, simulate
+from obsgen.slo import alerts, faults, fixtures, recording, scrapes, simulate
 from obsgen.slo.simulate import Traffic, steps_of
 from obsgen.slo.windows import spell
 
@@ -34,21 +34,11 @@ def rate_for(slo: SLO, region: Region) -> int:
 
 def values(incs) -> str:
     """A counter in promtool's expanding notation from per-step increments (index 0 = start)."""
-    parts, value, i = ["0"], Fraction(0), 1
-    while i < len(incs):
-        j = i
-        while j + 1 < len(incs) and incs[j + 1] == incs[i]:
-            j += 1
-        n, inc = j - i + 1, incs[i]
-        first = value + inc
-        parts.append(_num(first) if n == 1 else f"{_num(first)}+{_num(inc)}x{n - 1}")
-        value += inc * n
-        i = j + 1
-    return " ".join(parts)
-
-
-def _num(x: Fraction) -> str:
-    return str(x.numerator) if x.denominator == 1 else repr(float(x))
+    total, samples = Fraction(0), []
+    for inc in incs:
+        total += inc
+        samples.append(total)
+    return scrapes.promtool_values(samples)
 
 
 def input_series(slo: SLO, traffic: Traffic, le_spelling: int) -> list[dict] | None:
