@@ -39,7 +39,8 @@ REGIONS = (
         cloud_region="us-east1",
         prometheus_url="https://prometheus-us-east.covergen.ai",
         grafana_url="https://grafana-us-east.covergen.ai",  # assumed
-        thanos_sidecar="thanos-sidecar-us-east.covergen.ai:10901",  # assumed
+        # assumed: Prometheus runs as a replica pair here (a and b), each with its sidecar
+        thanos_sidecars=("thanos-sidecar-us-east-a.covergen.ai:10901", "thanos-sidecar-us-east-b.covergen.ai:10901"),
         alertmanager_url="https://alertmanager-us-east.covergen.ai",
         scrape_interval="15s",
         evaluation_interval="1m",  # assumed
@@ -62,7 +63,7 @@ REGIONS = (
         cloud_region="europe-west3",
         prometheus_url="https://prometheus-eu-west.covergen.ai",
         grafana_url="https://grafana-eu-west.covergen.ai",  # assumed
-        thanos_sidecar="thanos-sidecar-eu-west.covergen.ai:10901",  # assumed
+        thanos_sidecars=("thanos-sidecar-eu-west.covergen.ai:10901",),  # assumed
         alertmanager_url="https://alertmanager-eu-west.covergen.ai",
         scrape_interval="15s",
         evaluation_interval="1m",  # assumed
@@ -86,7 +87,7 @@ REGIONS = (
         cloud_region="asia-southeast1",
         prometheus_url="https://prometheus-ap-southeast.covergen.ai",
         grafana_url="https://grafana-ap-southeast.covergen.ai",  # assumed
-        thanos_sidecar="thanos-sidecar-ap-southeast.covergen.ai:10901",  # assumed
+        thanos_sidecars=("thanos-sidecar-ap-southeast.covergen.ai:10901",),  # assumed
         # The seed lists no regional Alertmanager here: ap-southeast uses the global one.
         alertmanager_url="https://alertmanager.covergen.ai",
         scrape_interval="15s",

@@ -36,7 +36,7 @@ def name_length(c, obj, what: str, field: str, value) -> None:
 # --- the region table ------------------------------------------------------------------------
 
 _HOURS = re.compile(r"^(\d\d):(\d\d)-(\d\d):(\d\d)$")
-_ENDPOINTS = ("prometheus_url", "alertmanager_url", "grafana_url", "loki_url", "elasticsearch_url", "thanos_sidecar")
+_ENDPOINTS = ("prometheus_url", "alertmanager_url", "grafana_url", "loki_url", "elasticsearch_url", "thanos_sidecars")
 
 
 def region(c, r: Region) -> None:
@@ -65,6 +65,12 @@ def host(value) -> str | None:
         return None
 
 
+def endpoints(obj, field: str) -> list[str]:
+    """The endpoints a field holds: one URL, or each host:port of a tuple (a region's sidecars)."""
+    value = getattr(obj, field, None)
+    return [v for v in (value if isinstance(value, tuple) else (value,)) if isinstance(v, str) and v]
+
+
 def residency(c, estate: Estate) -> None:
     """Every endpoint of an isolated region lies in that region: none is the host of another
     region's endpoint or of the global view's."""
@@ -75,19 +81,22 @@ def residency(c, estate: Estate) -> None:
         for other in estate.regions:
             if other.name != r.name:
                 for field in _ENDPOINTS:
-                    h = host(getattr(other, field, None))
-                    if h:
-                        elsewhere.setdefault(h, f"region {other.name}'s {field}")
+                    for value in endpoints(other, field):
+                        h = host(value)
+                        if h:
+                            elsewhere.setdefault(h, f"region {other.name}'s {field}")
         for gv in estate.global_views:
-            for field in ("query_url", "alertmanager_url"):
-                h = host(getattr(gv, field, None))
-                if h:
-                    elsewhere.setdefault(h, f"the global view's {field}")
+            for field in ("query_url", "alertmanager_url", "store_gateways", "rulers"):
+                for value in endpoints(gv, field):
+                    h = host(value)
+                    if h:
+                        elsewhere.setdefault(h, f"the global view's {field}")
         for field in _ENDPOINTS:
-            h = host(getattr(r, field, None))
-            if h and h in elsewhere:
-                c.fail(r, f"region {r.name}", f"is isolated, but its {field} {getattr(r, field)} points at "
-                                              f"{h}, which is {elsewhere[h]}: an isolated region's data stays on its own endpoints")
+            for value in endpoints(r, field):
+                h = host(value)
+                if h and h in elsewhere:
+                    c.fail(r, f"region {r.name}", f"is isolated, but its {field} {value} points at {h}, which is "
+                                                  f"{elsewhere[h]}: an isolated region's data stays on its own endpoints")
 
 
 def retention(c, estate: Estate) -> None:

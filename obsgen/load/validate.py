@@ -19,6 +19,7 @@ _LABEL_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _HOURS = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$")
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
+_HOST_PORT = re.compile(r"^([A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\]):\d{1,5}$")
 _ENV_NAME = re.compile(r"^[A-Z_][A-Z0-9_]*$")
 _RESERVED_LABELS = {names.REGION}
 
@@ -210,8 +211,13 @@ def _region(c: Checker, r: Region):
         c.fail(r, what, f"unknown time zone {r.timezone!r}")
     if not isinstance(r.business_hours, str) or not _HOURS.match(r.business_hours):
         c.fail(r, what, f"business_hours must look like 09:00-17:00, got {r.business_hours!r}")
-    if r.isolated and r.thanos_sidecar:
-        c.fail(r, what, "an isolated region cannot have a thanos_sidecar: the global view would read it")
+    if r.isolated and r.thanos_sidecars:
+        c.fail(r, what, "an isolated region cannot have thanos_sidecars: the global view would read them")
+    for address in r.thanos_sidecars:
+        if not _HOST_PORT.match(address) or not 0 < int(address.rsplit(":", 1)[1]) < 65536:
+            c.fail(r, what, f"thanos_sidecars: {address!r} is not host:port (Thanos Query dials it over gRPC)")
+    if len(set(r.thanos_sidecars)) != len(r.thanos_sidecars):
+        c.fail(r, what, f"thanos_sidecars lists a sidecar twice: {r.thanos_sidecars!r}")
     if not r.channels:
         c.fail(r, what, "has no notification channel")
     for ch in r.channels:

@@ -76,7 +76,9 @@ class Region:
     loki_url: str | None = None            # the region's Loki (log pipelines); None: it runs none
     elasticsearch_url: str | None = None   # the Elasticsearch cluster hosted in the region; None: none
     grafana_url: str | None = None         # the region's Grafana, for `obsgen apply grafana`; None: none
-    thanos_sidecar: str | None = None  # host:port of the sidecar Thanos Query reads; None: not federated
+    # host:port of each sidecar Thanos Query reads, one per Prometheus replica of the region (a
+    # replica pair: two, merged by Query's dedup on the replica label); (): not federated
+    thanos_sidecars: tuple[str, ...] = ()
     counter_lookback: str = "1h"   # how far back the SLO base window looks for a counter's last real sample
     retention_size: str | None = None  # --storage.tsdb.retention.size (seed 6.1 storage_size); None: time only
     rule_format: RuleFormat = RuleFormat.FILES   # "both": also PrometheusRule objects (the plain string is the same value)

@@ -49,6 +49,7 @@ CASES = [
     ("an isolated region alerting through another region's Alertmanager", R + "X = region('delta', isolated=True, alertmanager_url='https://am-alpha.example')\n", 2, ["region delta", "alertmanager_url", "region alpha's alertmanager_url"]),
     ("an isolated region shipping logs to another region's Loki", R + "X = region('delta', loki_url='https://loki-delta.example')\nY = region('epsilon', isolated=True, loki_url='https://loki-delta.example/')\n", 3, ["region epsilon", "loki_url", "region delta's loki_url"]),
     ("an isolated region indexing into another region's Elasticsearch", R + "X = region('delta', elasticsearch_url='https://es-delta.example')\nY = region('epsilon', isolated=True, elasticsearch_url='https://es-delta.example:9200')\n", 3, ["region epsilon", "elasticsearch_url"]),
+    ("an isolated region on the host of another region's second sidecar", R + "X = region('delta', thanos_sidecars=('sc-delta-a.example:10901', 'sc-delta-b.example:10901'))\nY = region('epsilon', isolated=True, prometheus_url='https://sc-delta-b.example:9090')\n", 3, ["region epsilon", "prometheus_url", "region delta's thanos_sidecars"]),
     ("an isolated region whose Grafana is another region's Prometheus host", R + "X = region('delta', isolated=True, grafana_url='https://prom-beta.example/grafana')\n", 2, ["region delta", "grafana_url"]),
     ("business hours across midnight", R + "X = region('delta', business_hours='22:00-06:00')\n", 2, ["region delta", "cannot cross midnight"]),
     # Wrong maths.

@@ -137,6 +137,7 @@ class Member:
 
     region: str
     replica: str | None             # None: an isolated region, no replica label, no sidecar
+    sidecar: str | None = None      # the generated store list's address this member's sidecar stands for
     prometheus_port: int = field(default_factory=free_port)
     grpc_port: int = field(default_factory=free_port)
     http_port: int = field(default_factory=free_port)
@@ -154,7 +155,13 @@ class Member:
         return f"127.0.0.1:{self.grpc_port}"
 
 
-MEMBERS = (("us-east", "a"), ("us-east", "b"), ("eu-west", "a"), ("cn-east", None))
+def members(estate) -> list[Member]:
+    """One Prometheus per sidecar the estate lists for each region run here (us-east's replica
+    pair: a and b), and the isolated region's, which has none."""
+    out = [Member(r.name, replica, sidecar=address)
+           for r in estate.global_regions if r.name in live_estate.FEEDING
+           for replica, address in zip("abcdefgh", r.thanos_sidecars)]
+    return out + [Member(live_estate.ISOLATED, None)]
 
 
 class Stack:
@@ -163,7 +170,7 @@ class Stack:
         self.estate = estate                  # the example estate: what generated/ was built from
         self.end = end
         self.scenarios = live_estate.scenarios(end)
-        self.members = [Member(r, rep) for r, rep in MEMBERS]
+        self.members = members(estate)
         self.bucket = workdir / "bucket"
         self.procs: dict[str, Process] = {}
         self.timings: dict[str, float] = {}
@@ -371,9 +378,11 @@ class Stack:
         shutil.copytree(src / Path(names.thanos_rules_file("x")).parent, cfg / Path(names.thanos_rules_file("x")).parent)
         shutil.copytree(src / names.THANOS_RULES_WARN_DIR, cfg / names.THANOS_RULES_WARN_DIR)
         self._objstore(cfg)
+        # Each generated sidecar address is one sidecar here; a region not run here (ap-southeast) none.
         local: dict[str, list[str]] = {}
         for region in self.estate.global_regions:
-            local[region.thanos_sidecar] = [m.grpc for m in self.sidecars if m.region == region.name]
+            for address in region.thanos_sidecars:
+                local[address] = [m.grpc for m in self.sidecars if m.sidecar == address]
         for address in self.estate.global_view.store_gateways:
             local[address] = [self.grpc("store")]
         for address in self.estate.global_view.rulers:

@@ -28,8 +28,11 @@ def test_query_reads_the_feeding_sidecars_the_store_gateway_and_the_ruler_only(e
     stores = documents[f"{names.GLOBAL_DIR}/{names.THANOS_QUERY_STORES_FILE}"]
     assert all(e["strict"] for e in stores["endpoints"])
     targets = [e["address"] for e in stores["endpoints"]]
-    assert targets == sorted(r.thanos_sidecar for r in estate.global_regions) + [
+    assert targets == sorted(a for r in estate.global_regions for a in r.thanos_sidecars) + [
         *estate.global_view.store_gateways, *estate.global_view.rulers]
+    # us-east's replica pair: both sidecars, each its own endpoint (dedup merges them in Query).
+    assert [a for a in targets if "us-east" in a] == ["thanos-sidecar-us-east-a.covergen.ai:10901",
+                                                      "thanos-sidecar-us-east-b.covergen.ai:10901"]
 
 
 def _cn_east(estate):
@@ -86,3 +89,21 @@ def test_the_renderer_refuses_to_write_a_global_tier_that_names_an_isolated_endp
                                                                    f"{cn.prometheus_url.split('//')[1]}:10905"))
     with pytest.raises(IsolationError, match="cn-east"):
         thanos.render_global(dataclasses.replace(estate, global_view=leaky))
+
+
+@pytest.mark.parametrize("replica", [0, 1])
+def test_a_cn_east_host_as_any_one_sidecar_of_a_replica_pair_is_caught(estate, replica):
+    """Each sidecar of a pair counts, not only the first. (The estate's validation refuses the same
+    at file:line: tests/foundation/test_bad_input_safety.py, "another region's second sidecar".)"""
+    import dataclasses
+
+    from obsgen.render import thanos
+
+    us = estate.region("us-east")
+    assert len(us.thanos_sidecars) == 2
+    sidecars = list(us.thanos_sidecars)
+    sidecars[replica] = f"{_cn_east(estate).prometheus_url.split('//')[1]}:10901"
+    leaky = dataclasses.replace(estate, regions=tuple(
+        dataclasses.replace(r, thanos_sidecars=tuple(sidecars)) if r.name == "us-east" else r for r in estate.regions))
+    with pytest.raises(IsolationError, match="endpoint prometheus-cn-east.covergen.com.cn of isolated region cn-east"):
+        thanos.render_global(leaky)

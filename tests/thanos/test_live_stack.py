@@ -80,6 +80,11 @@ def _by_region(result: list[dict]) -> dict[str, float]:
 
 
 def test_query_reads_the_feeding_regions_sidecars_store_and_ruler_never_cn_east(stack):
+    # Every sidecar address of the generated store list is one sidecar here: us-east's pair, eu-west's one.
+    assert sorted(m.sidecar for m in stack.sidecars) == sorted(
+        a for r in stack.estate.global_regions if r.name in FEEDING for a in r.thanos_sidecars)
+    assert sorted(e["address"] for e in stack.endpoints) == sorted(
+        [m.grpc for m in stack.sidecars] + [stack.grpc("store"), stack.grpc("rule")])
     stores = stack.query_stores()
     assert {k: len(v) for k, v in stores.items()} == {"sidecar": 3, "store": 1, "rule": 1}
     sidecars = sorted(tuple(sorted(ls.items())) for s in stores["sidecar"] for ls in s["labelSets"])

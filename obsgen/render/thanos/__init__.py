@@ -24,17 +24,19 @@ def global_layout(component: str) -> components.Layout:
 
 def store_list(estate: Estate) -> dict:
     """Query's endpoints (`--endpoint.sd-config-file`, Thanos v0.42 cmd/thanos/endpointset.go):
-    the feeding regions' sidecars, the store gateways, the ruler. All strict: kept in the set
-    while they fail their health checks, so a query that must not be partial fails instead of
-    answering without a region (the gate's partial_response=false then says cannot-evaluate)."""
+    every sidecar of the feeding regions (each replica's: a strict endpoint is one address, so a
+    replica pair is listed twice over, and Query's dedup merges what both serve), the store
+    gateways, the ruler. All strict: kept in the set while they fail their health checks, so a
+    query that must not be partial fails instead of answering without a region (the gate's
+    partial_response=false then says cannot-evaluate)."""
     view = estate.global_view
-    addresses = [*sorted(r.thanos_sidecar for r in estate.global_regions if r.thanos_sidecar),
+    addresses = [*sorted(a for r in estate.global_regions for a in r.thanos_sidecars),
                  *sorted(view.store_gateways), *sorted(view.rulers)]
     return {"endpoints": [{"address": a, "strict": True} for a in addresses]}
 
 
 def render(estate: Estate, region: Region) -> dict[str, object]:
-    if estate.global_view is None or not region.feeds_global or not region.thanos_sidecar:
+    if estate.global_view is None or not region.feeds_global or not region.thanos_sidecars:
         return {}
     layout = region_layout(region)
     argv = components.sidecar(region, layout, PROMETHEUS_LOCAL, names.PROMETHEUS_DATA_DIR)

@@ -21,8 +21,7 @@ class IsolationError(RuntimeError):
 
 def hosts(region: Region) -> set[str]:
     out = {urlsplit(getattr(region, f)).hostname for f in _URL_FIELDS if getattr(region, f, None)}
-    if region.thanos_sidecar:
-        out.add(region.thanos_sidecar.rsplit(":", 1)[0])
+    out |= {address.rsplit(":", 1)[0] for address in region.thanos_sidecars}
     return {h for h in out if h}
 
 
