@@ -125,7 +125,13 @@ class Client:
 
     def query_range(self, expr: str, start: float, end: float, step: float) -> list[Series]:
         params = {"query": expr, "start": _fmt(start), "end": _fmt(end), "step": _fmt(step)}
-        data = self._call("/api/v1/query_range", params, expr, end)
+        return self._matrix(self._call("/api/v1/query_range", params, expr, end))
+
+    def query_samples(self, expr: str, at: float) -> list[Series]:
+        """The raw samples a range-vector expression (e.g. `x[1h]`) selects at `at`."""
+        return self._matrix(self._call("/api/v1/query", {"query": expr, "time": _fmt(at)}, expr, at))
+
+    def _matrix(self, data: dict) -> list[Series]:
         if data.get("resultType") != "matrix" or not isinstance(data.get("result"), list):
             raise QueryError(self.endpoint.name, BAD_RESPONSE, f"expected a matrix, got {data.get('resultType')!r}")
         try:
