@@ -11,7 +11,7 @@ from obsgen import duration, names, promql
 from obsgen.errors import DefinitionError, Site
 from obsgen.load import safety, types
 from obsgen.slo import checks as slo_checks
-from obsgen.model import SEVERITIES, Alert, Estate, EventRatio, LatencyThreshold, RawRatio, Region
+from obsgen.model import SEVERITIES, Alert, Estate, EventRatio, LatencyThreshold, NativeLatencyThreshold, RawRatio, Region
 
 _METRIC_NAME = re.compile(r"^[a-zA-Z_:][a-zA-Z0-9_:]*$")
 _ALERT_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -290,7 +290,7 @@ def _slo(c: Checker, s):
             if value is not None and not promql.is_selector(value):
                 c.expr(s, what, f"sli.{field}", value)
                 c.fail(s, what, f"sli.{field} must be a plain series selector, got {value!r}")
-    elif isinstance(sli, LatencyThreshold):
+    elif isinstance(sli, (LatencyThreshold, NativeLatencyThreshold)):
         _metric_name(c, s, what, sli.histogram)
         if isinstance(sli.threshold, bool) or not isinstance(sli.threshold, (int, float)) or not 0 < sli.threshold < math.inf:
             c.fail(s, what, f"sli.threshold must be a positive number of seconds, got {sli.threshold!r}")

@@ -32,6 +32,21 @@ class LatencyThreshold:
 
 
 @dataclass(frozen=True)
+class NativeLatencyThreshold:
+    """The share of requests slower than `threshold` seconds, from a native histogram
+    `<histogram>` (one series per target, no _bucket/_count). Good requests are counted as
+    histogram_fraction(-Inf, threshold) x histogram_count, rounded to a whole request: exact
+    when `threshold` is a bucket boundary of the histogram's schema (a power of 2^(2^-schema),
+    or a custom bucket bound), interpolated within its bucket otherwise. For Prometheus 3: 2.42
+    evaluates the rules but ingests native histograms only behind a feature flag, and its promtool
+    cannot read the generated proofs' histogram input (README, docs/coming-from.md)."""
+
+    histogram: str
+    threshold: float
+    matchers: str = ""   # extra label matchers, e.g. 'service="api"'
+
+
+@dataclass(frozen=True)
 class RawRatio:
     """Escape hatch: expressions for the error and total counts over `$window`, e.g.
     'sum(increase(jobs_failed_total[$window]))'."""
@@ -40,7 +55,7 @@ class RawRatio:
     total: str
 
 
-SLI = Union[EventRatio, LatencyThreshold, RawRatio]
+SLI = Union[EventRatio, LatencyThreshold, NativeLatencyThreshold, RawRatio]
 
 
 @dataclass(frozen=True)
@@ -58,6 +73,9 @@ class SLO:
     absent_alert: bool = False       # alert when the SLI's series vanish
     min_events: int = 0              # low-traffic guard: no burn alert below this many events in the long window
     labels: Mapping[str, str] = field(default_factory=dict)
+    group_by: tuple[str, ...] = ()   # one SLO per value of these labels (e.g. ("route",)): counts, burn alerts and gate results carry them
+    max_series: int = 0              # with group_by: the most label sets it may have (required); more is a build error when the
+                                     # selectors list the values, and a gate note at run time
     site: Site = field(default_factory=caller_site, compare=False, repr=False)
 
     @property
