@@ -17,10 +17,8 @@ import yaml
 
 from obsgen import duration, names
 from obsgen.demo.history import RegionHistory, histories
-from obsgen.demo import backfill as recorded
-from obsgen.demo.levels import recording_levels
 from obsgen.gate.canary import evaluate_canary
-from obsgen.localprom import LocalPrometheus
+from obsgen.localprom import LocalPrometheus, backfill, recording_levels
 
 CANARY_STAGE = 0
 # Synthetic history is imported in 54-hour files (a TSDB block range, 2h x 27): far fewer
@@ -73,14 +71,14 @@ def prepare(estate, generated: Path, workdir: Path, end: int, duration_seconds: 
         f"({series} streams, {sum(blocks)} blocks) in {time.monotonic() - t0:.1f}s")
     t0 = time.monotonic()
 
-    def backfill(r: Region) -> None:
+    def start_and_backfill(r: Region) -> None:
         r.prom.start()
         s = r.history.scenario
-        recorded.backfill(r.prom, r.rule_levels, s.start, s.end, r.prom.evaluation_interval,
-                          r.prom.data_dir.parent / "rule-levels")
+        backfill(r.prom, r.rule_levels, s.start, s.end, r.prom.evaluation_interval,
+                 r.prom.data_dir.parent / "rule-levels")
 
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        list(pool.map(backfill, regions))
+        list(pool.map(start_and_backfill, regions))
     say(f"backfilled {len(regions[0].rule_levels) if regions else 0} levels of recording rules "
         f"per region in {time.monotonic() - t0:.1f}s")
     return regions
