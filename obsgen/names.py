@@ -11,6 +11,7 @@ SEVERITY = "severity"
 WINDOW = "window"          # on burn-rate alerts: the long window of the pair
 SHORT_WINDOW = "short_window"
 GLOBAL_REGION = "global"   # the region label's value on series of the global view
+TILE = "obsgen_tile"       # inside a per-label SLO's window sums only: keeps each offset tile apart until summed away
 
 
 # Recorded SLO series, per SLO and region, labelled {slo, service, region}.

@@ -1,11 +1,16 @@
 """The SLO engine's own checks of an SLO definition (called from obsgen/load/validate.py `_slo`)."""
 from __future__ import annotations
 
+import re
+from math import prod
+
 from obsgen import duration, names
 from obsgen.model import BurnWindow, applies
-from obsgen.slo import fixtures
+from obsgen.slo import counts, fixtures
 
 RESERVED = {names.SLO, names.SERVICE, names.SEVERITY, names.TIER, names.WINDOW, names.SHORT_WINDOW}
+_LABEL = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
+_LITERALS = re.compile(r"^[a-zA-Z0-9_:/-]+(\|[a-zA-Z0-9_:/-]+)*$")   # a|b|c: the values a regex lists (no "." or other metacharacters)
 
 
 def check(c, s) -> None:
@@ -36,6 +41,52 @@ def check(c, s) -> None:
         fixtures.series(s.sli)
     except ValueError as exc:
         c.fail(s, what, f"cannot derive test series from the SLI's selectors: {exc}")
+    grouping(c, s, what)
+
+
+def grouping(c, s, what: str) -> None:
+    """A per-label SLO: label names obsgen does not set itself, a declared bound on its label
+    sets, and that bound not already exceeded by the values its selectors list."""
+    if isinstance(s.group_by, str):
+        c.fail(s, what, f"group_by must be a tuple of label names, got {s.group_by!r} (write ({s.group_by!r},))")
+    if not s.group_by:
+        if s.max_series:
+            c.fail(s, what, "max_series bounds a per-label SLO's label sets: give group_by too")
+        return
+    for label in s.group_by:
+        if not isinstance(label, str) or not _LABEL.match(label) or label.startswith("__"):
+            c.fail(s, what, f"group_by: {label!r} is not a label name")
+        if label in RESERVED | {names.REGION, names.TIER, names.TILE}:
+            c.fail(s, what, f"group_by: label {label!r} is set by obsgen")
+        if label in s.labels:
+            c.fail(s, what, f"group_by: label {label!r} is also in labels, which set it to one value")
+    if len(set(s.group_by)) != len(s.group_by):
+        c.fail(s, what, f"group_by names a label twice: {s.group_by!r}")
+    if isinstance(s.max_series, bool) or not isinstance(s.max_series, int) or s.max_series < 1:
+        c.fail(s, what, f"group_by needs max_series, the most label sets it may have (a whole number >= 1), "
+                        f"got {s.max_series!r}")
+    known = known_sets(s)
+    if known is not None and known > s.max_series:
+        c.fail(s, what, f"group_by {', '.join(s.group_by)}: its selectors list {known} label sets, "
+                        f"over max_series={s.max_series}")
+
+
+def known_sets(s) -> int | None:
+    """How many label sets the SLI's request selector allows when it lists every group label's
+    values (route="a", route=~"a|b|c"); None when any is open."""
+    try:
+        _, matchers = fixtures.matchers_of(counts.source(s.sli))
+    except ValueError:
+        return None
+    sizes = []
+    for label in s.group_by:
+        mine = [(op, v) for name, op, v in matchers if name == label]
+        listed = [1 if op == "=" else len(v.split("|")) for op, v in mine
+                  if op == "=" or (op == "=~" and _LITERALS.match(v))]
+        if not listed:
+            return None
+        sizes.append(min(listed))
+    return prod(sizes)
 
 
 def _row(c, s, what, row) -> None:

@@ -14,8 +14,8 @@ from fractions import Fraction
 
 from obsgen import duration, names
 from obsgen.model import SLO, Region
-from obsgen.slo import fixtures, recording, simulate
-from obsgen.slo.scrapes import GAP, STALE, Scrapes, Series, booked, promtool_values, truth
+from obsgen.slo import fixtures, native, recording, simulate
+from obsgen.slo.scrapes import GAP, STALE, Scrapes, Series, booked, truth
 
 LIFETIME = 50_000_000          # requests a long-lived process counted before the test starts
 SCRAPES = (15, 30)             # scrape intervals (seconds) the failed-scrape test runs at
@@ -262,7 +262,7 @@ def outcome(setup: Setup, name: str, sc: Scenario, checkpoints, windows) -> Outc
             n = simulate.steps_of(window, region.evaluation_interval)
             bad, total = got.window(k, n)
             counted[(k, window)] = (bad, total, min(n, k + 1))
-    return Outcome(tuple((s.text, promtool_values(s.samples)) for s in scr.series), tuple(checks), counted)
+    return Outcome(native.written(slo.sli, scr.series), tuple(checks), counted)
 
 
 def promtool_test(setup: Setup, name: str, done: Outcome) -> dict:

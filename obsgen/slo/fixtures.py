@@ -11,7 +11,7 @@ import re
 import promql_parser as pp
 
 from obsgen import promql
-from obsgen.model import EventRatio, LatencyThreshold
+from obsgen.model import EventRatio, LatencyThreshold, NativeLatencyThreshold
 from obsgen.slo.counts import le_values
 
 COMMON = ("200", "500", "0", "1", "ok", "error", "success", "failure", "true", "false", "x")
@@ -85,7 +85,9 @@ def text(name: str, labels: dict[str, str]) -> str:
 
 def series(sli, le_spelling: int = 0) -> list[tuple[str, str]] | None:
     """[(series, role)] where role is "good", "bad" or "total" (good + bad); None when the SLI's
-    inputs cannot be derived (a raw-ratio SLI is opaque PromQL)."""
+    inputs cannot be derived (a raw-ratio SLI is opaque PromQL). A native histogram is one
+    series in two roles, its count under the threshold and its count (obsgen/slo/native.py
+    writes them as one)."""
     if isinstance(sli, EventRatio):
         t_name, t_m = matchers_of(sli.total)
         counted = sli.errors if sli.errors is not None else sli.good
@@ -100,4 +102,14 @@ def series(sli, le_spelling: int = 0) -> list[tuple[str, str]] | None:
         labels = concrete(m)
         le = le_values(sli.threshold)[le_spelling % len(le_values(sli.threshold))]
         return [(text(f"{sli.histogram}_bucket", {**labels, "le": le}), "good"), (text(name, labels), "total")]
+    if isinstance(sli, NativeLatencyThreshold):
+        name, m = matchers_of(promql.selector(sli.histogram, [sli.matchers] if sli.matchers else []))
+        series = text(name, concrete(m))
+        return [(series, "good"), (series, "total")]
     return None
+
+
+def native_threshold(sli) -> float | None:
+    """The threshold whose buckets a native-histogram SLI's fixtures are written around; None
+    for the other kinds (their fixtures are plain counters)."""
+    return sli.threshold if isinstance(sli, NativeLatencyThreshold) else None

@@ -20,7 +20,7 @@ from fractions import Fraction
 from obsgen import duration, names
 from obsgen.model import SLO, Region
 from obsgen.policy import burn_rates
-from obsgen.slo import alerts, faults, fixtures, recording, scrapes, simulate
+from obsgen.slo import alerts, faults, fixtures, native, recording, scrapes, simulate
 from obsgen.slo.simulate import Traffic, steps_of
 from obsgen.slo.windows import spell
 
@@ -34,11 +34,7 @@ def rate_for(slo: SLO, region: Region) -> int:
 
 def values(incs) -> str:
     """A counter in promtool's expanding notation from per-step increments (index 0 = start)."""
-    total, samples = Fraction(0), []
-    for inc in incs:
-        total += inc
-        samples.append(total)
-    return scrapes.promtool_values(samples)
+    return scrapes.promtool_values(_cumulative(incs))
 
 
 def input_series(slo: SLO, traffic: Traffic, le_spelling: int) -> list[dict] | None:
@@ -50,7 +46,19 @@ def input_series(slo: SLO, traffic: Traffic, le_spelling: int) -> list[dict] | N
         "bad": traffic.bad,
         "total": tuple(g + b for g, b in zip(traffic.good, traffic.bad)),
     }
+    threshold = fixtures.native_threshold(slo.sli)
+    if threshold is not None:
+        return [{"series": s, "values": v} for s, v in native.merge(
+            [(s, role, _cumulative(pick[role])) for s, role in found], threshold)]
     return [{"series": s, "values": values(pick[role])} for s, role in found]
+
+
+def _cumulative(incs) -> list[Fraction]:
+    total, samples = Fraction(0), []
+    for inc in incs:
+        total += inc
+        samples.append(total)
+    return samples
 
 
 def expected(slo: SLO, region: Region, rows) -> list[dict]:
@@ -112,6 +120,8 @@ def outage(slo: SLO, region: Region) -> dict | None:
 def steady_burn(slo: SLO, region: Region, times: Fraction, name: str, le_spelling: int) -> dict | None:
     step, rows, rate = region.evaluation_interval, slo.burn_windows, rate_for(slo, region)
     bad = Fraction(rate) * times * Fraction(repr(slo.error_budget_in(region.name)))
+    if fixtures.native_threshold(slo.sli) is not None:   # a histogram counts whole requests
+        rate, bad = rate * bad.denominator, bad * bad.denominator
     # Steady from the start, every window holds the same ratio at every step: a short span
     # past the page windows' short windows shows it.
     pages = [bw for bw in rows if bw.tier == "page"] or list(rows)
@@ -125,6 +135,10 @@ def low_traffic(slo: SLO, region: Region) -> dict | None:
     step, rows = region.evaluation_interval, slo.burn_windows
     longest = max(steps_of(bw.long, step) for bw in rows if bw.tier == "page")
     rate = Fraction(slo.min_events - 1, longest)
+    if fixtures.native_threshold(slo.sli) is not None:   # a histogram counts whole requests
+        rate = Fraction((slo.min_events - 1) // longest)
+        if not rate:
+            return None
     traffic = Traffic.of([(longest + 1, 0, rate)])
     checkpoints = [steps_of(bw.long, step) for bw in rows if bw.tier == "page"] + [longest + 1]
     return scenario(slo, region, f"a total outage under {slo.min_events} requests per window alerts nothing",

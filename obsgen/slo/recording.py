@@ -48,17 +48,40 @@ def written_at(series: str, at_seconds: float, spacing: str) -> str:
     return f"last_over_time({series}[{width}]{offset})"
 
 
-def window_sum(series: str, step: windows.Step, spacing: str) -> str:
+def window_sum(series: str, step: windows.Step, spacing: str, by: tuple[str, ...] = ()) -> str:
     """The source window's tiles at offsets 0, w, 2w, ...: each exact, missing ones 0."""
     width = duration.seconds(step.source)
+    if by:
+        return grouped_window_sum(series, step, spacing, by)
     return " + ".join(tile(series, k * width, spacing) for k in range(step.terms))
+
+
+def grouped_window_sum(series: str, step: windows.Step, spacing: str, by: tuple[str, ...]) -> str:
+    """Per label set, the sum of the tiles it has: each tile tagged with its offset so that `or`
+    keeps them all, then summed by the SLO's labels. A label set missing from a tile (no traffic
+    then, or not yet existing) adds nothing there, and is not dropped from the window, as it
+    would be from a `+` of per-tile vectors."""
+    width = duration.seconds(step.source)
+    parts = [f'label_replace({written_at(series, k * width, spacing)}, "{names.TILE}", "{k}", "", "")'
+             for k in range(step.terms)]
+    return f"sum by ({', '.join(by)}) ({union(parts)})"
+
+
+def union(parts: list[str]) -> str:
+    """`a or b or ...` as a balanced tree (Prometheus matches a chain's whole left side again at
+    every `or`); the parts carry distinct labels, so the result is the same."""
+    while len(parts) > 1:
+        parts = [f"({parts[i]} or {parts[i + 1]})" if i + 1 < len(parts) else parts[i] for i in range(0, len(parts), 2)]
+    return parts[0]
 
 
 def evaluated(slo: SLO, base: str) -> str:
     """1 when this evaluation recorded both base counts; absent (a 0 tile) when it did not run
-    or a base rule failed. Summed like the counts, it says how much of each window they hold."""
+    or a base rule failed. Summed like the counts, it says how much of each window they hold.
+    Per label set for a per-label SLO: 1 where that set recorded its counts."""
     errors, requests = (written_at(own(slo, name(base)), 0, base) for name in (names.errors_count, names.requests_count))
-    return f"count({errors} and {requests})"
+    grouping = f" by ({', '.join(slo.group_by)})" if slo.group_by else ""
+    return f"count{grouping}({errors} and {requests})"
 
 
 def ratio(errors: str, requests: str) -> str:
@@ -76,13 +99,13 @@ def rules(slo: SLO, region: Region) -> list[dict]:
         promql.parse(expr)
         out.append({"record": name, "expr": expr, "labels": dict(labels)})
 
-    errors, total = deltas(slo.sli, base.window, region.counter_lookback)
+    errors, total = deltas(slo.sli, base.window, region.counter_lookback, slo.group_by)
     record(names.errors_count(base.window), errors)
     record(names.requests_count(base.window), total)
     record(names.evaluations_count(base.window), evaluated(slo, base.window))
     for step in plan[1:]:
         for name in (names.errors_count, names.requests_count, names.evaluations_count):
-            record(name(step.window), window_sum(own(slo, name(step.source)), step, base.window))
+            record(name(step.window), window_sum(own(slo, name(step.source)), step, base.window, slo.group_by))
     budget = slo.error_budget_in(region.name)
     for step in plan[1:]:
         w = step.window
