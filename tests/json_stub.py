@@ -18,6 +18,8 @@ class Recorded:
 
 
 class JsonStub:
+    response_headers: dict[str, str] = {}   # sent with every answer
+
     def __init__(self):
         self.requests: list[Recorded] = []
         self.server = None
@@ -40,6 +42,8 @@ class JsonStub:
                 raw = json.dumps(doc).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
+                for key, value in stub.response_headers.items():
+                    self.send_header(key, value)
                 self.send_header("Content-Length", str(len(raw)))
                 self.end_headers()
                 self.wfile.write(raw)

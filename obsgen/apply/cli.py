@@ -49,7 +49,8 @@ def apply(target, region, url, dry_run, credentials_file, root, out, corpus):
         creds = credentials.load(applier.env_prefix, credentials_file)
     except credentials.CredentialsError as exc:
         _usage(str(exc))
-    client = Client(url, creds, auth_scheme=applier.auth_scheme)
+    connect = getattr(applier, "connect", None)   # an applier may bring the system's own client
+    client = connect(url, creds) if connect else Client(url, creds, auth_scheme=applier.auth_scheme)
     verify = getattr(applier, "verify", None)
     try:
         changes = applier.plan(region_dir, client)

@@ -1,8 +1,10 @@
 """Elasticsearch: the ILM policies, ingest pipelines and composable index templates a region's
-cluster takes (generated/<region>/elasticsearch/). Policies and pipelines go first: templates name
-them. A pipeline's salt is a placeholder `${ENV}` in generated/; it is filled in from the
-environment here, and never printed. With a corpus folder, every pipeline is then run on its
-samples with `_ingest/pipeline/_simulate` (by id once sent; inline in a dry run): any mismatch
+cluster takes (generated/<region>/elasticsearch/), sent with the official `elasticsearch` client
+(its typed APIs; retries on 429/502/503/504, timeouts and lost connections; the
+`compatible-with` media types; API key or basic auth). Policies and pipelines go first:
+templates name them. A pipeline's salt is a placeholder `${ENV}` in generated/; it is filled in
+from the environment here, and never printed. With a corpus folder, every pipeline is then run on
+its samples with `_ingest/pipeline/_simulate` (by id once sent; inline in a dry run): any mismatch
 fails the apply."""
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import re
 from pathlib import Path
 
 from obsgen.apply.base import CREATE, UNCHANGED, UPDATE, Change
+from obsgen.apply.es_client import ElasticsearchClient
 
 POLICY_DIR, TEMPLATE_DIR = "elasticsearch/ilm_policy", "elasticsearch/index_template"
 PIPELINE_DIR = "elasticsearch/ingest_pipeline"
@@ -30,6 +33,9 @@ class ElasticsearchApplier:
     def default_url(self, estate, region) -> str | None:
         return region.elasticsearch_url
 
+    def connect(self, url: str, credentials) -> ElasticsearchClient:
+        return ElasticsearchClient(url, credentials)
+
     def verify(self, changes, client, corpus_dir: Path | None, dry_run: bool) -> list[str]:
         if corpus_dir is None or not corpus_dir.is_dir():
             return []
@@ -39,6 +45,7 @@ class ElasticsearchApplier:
         # Secrets first: filled in (or refused) before any request, so that no error can echo them.
         pipelines = [(name, fill_secrets(body)) for name, body in _documents(region_dir / PIPELINE_DIR)]
         client.extra_secrets.extend(_salts(pipelines))
+        client.get("/")   # who answers: the client refuses a server that is not Elasticsearch, before any write
         changes = []
         for name, body in _documents(region_dir / POLICY_DIR):
             path = f"/_ilm/policy/{name}"

@@ -1,6 +1,6 @@
 """Which counters and histograms to synthesize for an SLO, read from its SLI's selectors.
 
-obsgen.slo.fixtures turns a selector into concrete series (`status=~"5.."` -> `status="500"`)
+obsgen.sli_fixtures turns a selector into concrete series (`status=~"5.."` -> `status="500"`)
 with a role: bad, good or total. Here those series become the synth harness's stream parts:
 a counter split by an outcome label, a counter with a separate error (or success) counter, or
 a latency histogram. A raw-PromQL SLI is opaque: nothing is derived, and the demo says so.
@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from obsgen.model import SLO, LatencyThreshold
-from obsgen.slo import fixtures
+from obsgen import sli_fixtures
 from obsgen.synth.model import ErrorCounter, OutcomeLabel
 
 Labels = tuple[tuple[str, str], ...]
@@ -40,12 +40,12 @@ class Histogram:
 
 
 def parse(selector: str) -> tuple[str, dict[str, str]]:
-    name, matchers = fixtures.matchers_of(selector)
+    name, matchers = sli_fixtures.matchers_of(selector)
     return name, {label: value for label, _, value in matchers}
 
 
 def part_of(slo: SLO) -> Counter | Histogram:
-    series = fixtures.series(slo.sli)
+    series = sli_fixtures.series(slo.sli)
     if series is None:
         raise Underivable(f"{slo.id}: a raw-PromQL SLI names no series to synthesize")
     if isinstance(slo.sli, LatencyThreshold):
@@ -77,9 +77,9 @@ def part_of(slo: SLO) -> Counter | Histogram:
 def _other_value(selector: str, label: str, taken: str | None) -> str:
     """A value of `label` the selector does not count (the series it leaves out must still carry
     the label: the synth harness splits one counter by it)."""
-    _, matchers = fixtures.matchers_of(selector)
+    _, matchers = sli_fixtures.matchers_of(selector)
     mine = [(op, value) for name, op, value in matchers if name == label]
-    for value in fixtures.COMMON:
+    for value in sli_fixtures.COMMON:
         if value != taken and not all(_holds(value, op, pattern) for op, pattern in mine):
             return value
     raise Underivable(f"no value of {label} falls outside {selector}")

@@ -8,8 +8,8 @@ from obsgen import promql
 from obsgen.errors import Site
 from obsgen.interop.source import ImportProblem
 from obsgen.model import SLO, EventRatio, LatencyThreshold, RawRatio
-from obsgen.slo import fixtures
-from obsgen.slo.checks import RESERVED
+from obsgen import sli_fixtures
+from obsgen.validate.slo import RESERVED
 
 SLUG = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$")
 LABEL = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
@@ -66,7 +66,7 @@ def check_sli(sli, site: Site, obj: str, fld: str) -> None:
             for expr in ((sli.total, sli.errors, sli.good) if isinstance(sli, EventRatio) else ()):
                 if expr is not None:
                     promql.parse(expr)
-            fixtures.series(sli)
+            sli_fixtures.series(sli)
     except ValueError as exc:
         raise ImportProblem(site, obj, fld, f"cannot be used by obsgen ({' '.join(str(exc).split())})") from None
 

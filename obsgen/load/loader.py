@@ -11,7 +11,7 @@ from pathlib import Path
 from obsgen.errors import DefinitionError, Site
 from obsgen.site import PACKAGE_DIR
 from obsgen.model import Alert, Estate, GlobalRecording, GlobalView, Recording, Region, SLO
-from obsgen.load.validate import validate
+from obsgen.validate import validate
 
 DEFINITION_DIRS = ("rules", "dashboards", "pipelines")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from obsgen import names
 from obsgen.dashboards import check, house, provisioning
 from obsgen.dashboards.build import build
-from obsgen.dashboards.grafanalib_import import from_grafanalib
+from obsgen.model.grafanalib import from_grafanalib
 from obsgen.dashboards.slo import slo_dashboards
 from obsgen.dashboards.targets import Target, global_target, offered, region_target
 from obsgen.model import Estate, Region, applies

@@ -5,7 +5,7 @@ with a low-traffic guard, while the long window holds at least `min_events` requ
 """
 from __future__ import annotations
 
-from obsgen import names
+from obsgen import names, sli_selectors
 from obsgen.model import SLO, BurnWindow, Region
 from obsgen.policy import burn_rates
 from obsgen.slo import counts
@@ -61,7 +61,7 @@ def absent_labels(slo: SLO, region: Region) -> dict[str, str]:
 
 
 def absent_rule(slo: SLO, region: Region) -> dict:
-    sli = counts.source(slo.sli).replace("$window", region.evaluation_interval)
+    sli = sli_selectors.source(slo.sli).replace("$window", region.evaluation_interval)
     return {
         "alert": names.SLO_ABSENT_ALERT,
         "expr": f"absent(sum({sli}))",

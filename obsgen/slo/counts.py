@@ -6,6 +6,7 @@ only the `by` labels. A missing error series (no 5xx yet) counts as zero, not as
 from __future__ import annotations
 
 from obsgen import promql
+from obsgen.sli_selectors import le_values, native_selector
 from obsgen.model import EventRatio, LatencyThreshold, NativeLatencyThreshold, RawRatio
 
 
@@ -37,29 +38,6 @@ def deltas(sli, step: str, lookback: str, by: tuple[str, ...] = ()) -> tuple[str
         if isinstance(sli, kind):
             return fn(sli, step, lookback, tuple(by))
     raise TypeError(f"unknown SLI kind {type(sli).__name__}")
-
-
-def source(sli) -> str:
-    """The SLI's request series: absent from it means the SLI has no data at all. (The recorded
-    counts cannot say so: they record 0 when nothing was counted.)"""
-    if isinstance(sli, EventRatio):
-        return sli.total
-    if isinstance(sli, LatencyThreshold):
-        return promql.selector(f"{sli.histogram}_count", [sli.matchers] if sli.matchers else [])
-    if isinstance(sli, NativeLatencyThreshold):
-        return native_selector(sli)
-    return sli.total
-
-
-def native_selector(sli: NativeLatencyThreshold) -> str:
-    return promql.selector(sli.histogram, [sli.matchers] if sli.matchers else [])
-
-
-def le_values(threshold: float) -> list[str]:
-    """How a bucket bound may be spelled: Prometheus 2 exposes "1", Prometheus 3 "1.0"."""
-    if float(threshold).is_integer():
-        return [str(int(threshold)), f"{int(threshold)}.0"]
-    return [repr(float(threshold))]
 
 
 def _grouping(by) -> str:

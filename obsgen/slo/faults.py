@@ -14,7 +14,8 @@ from fractions import Fraction
 
 from obsgen import duration, names
 from obsgen.model import SLO, Region
-from obsgen.slo import fixtures, native, recording, simulate
+from obsgen.slo import native, recording, simulate
+from obsgen import sli_fixtures
 from obsgen.slo.scrapes import GAP, STALE, Scrapes, Series, booked, truth
 
 LIFETIME = 50_000_000          # requests a long-lived process counted before the test starts
@@ -85,7 +86,7 @@ class Scenario:
         return p
 
     def scrapes(self) -> Scrapes:
-        roles = fixtures.series(self.setup.slo.sli)
+        roles = sli_fixtures.series(self.setup.slo.sli)
         out = []
         for p in self.processes:
             for text, role in roles:
@@ -278,7 +279,7 @@ def promtool_test(setup: Setup, name: str, done: Outcome) -> dict:
             for series, value in ((names.errors_count(window), bad), (names.requests_count(window), total),
                                   (names.evaluations_count(window), evaluations)):
                 expr_checks.append({"expr": recording.own(slo, series), "eval_time": _at(k, setup),
-                                    "exp_samples": [{"labels": fixtures.text(series, labels), "value": _yaml(value)}]})
+                                    "exp_samples": [{"labels": sli_fixtures.text(series, labels), "value": _yaml(value)}]})
     return {"name": f"{slo.id} in {region.name}: {name}", "interval": f"{setup.scrape}s",
             "input_series": [{"series": text, "values": values} for text, values in done.series],
             "alert_rule_test": alerts_checks, "promql_expr_test": expr_checks}
@@ -304,7 +305,7 @@ def _yaml(x) -> int | float:
 
 def tests(slo: SLO, region: Region) -> list[dict]:
     """Every fault scenario for the SLO in the region; none for an SLI whose input is opaque."""
-    if fixtures.series(slo.sli) is None:
+    if sli_fixtures.series(slo.sli) is None:
         return []
     step = int(duration.seconds(region.evaluation_interval))
     out = []

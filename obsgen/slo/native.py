@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
-from obsgen.slo import fixtures
+from obsgen import sli_fixtures
 from obsgen.slo.scrapes import GAP, STALE, promtool_values
 
 SCHEMA = 0
@@ -74,7 +74,7 @@ def _num(x) -> str:
 def written(sli, series) -> tuple[tuple[str, str], ...]:
     """(text, promtool values) of the fault proofs' scrape-level series (obsgen/slo/scrapes.py
     `Series`): counters as they are, a native histogram's two roles as one series."""
-    threshold = fixtures.native_threshold(sli)
+    threshold = sli_fixtures.native_threshold(sli)
     if threshold is None:
         return tuple((s.text, promtool_values(s.samples)) for s in series)
     return tuple(merge([(s.text, s.role, s.samples) for s in series], threshold))

@@ -20,7 +20,8 @@ from fractions import Fraction
 from obsgen import duration, names
 from obsgen.model import SLO, Region
 from obsgen.policy import burn_rates
-from obsgen.slo import alerts, faults, fixtures, native, recording, scrapes, simulate
+from obsgen.slo import alerts, faults, native, recording, scrapes, simulate
+from obsgen import sli_fixtures
 from obsgen.slo.simulate import Traffic, steps_of
 from obsgen.slo.windows import spell
 
@@ -38,7 +39,7 @@ def values(incs) -> str:
 
 
 def input_series(slo: SLO, traffic: Traffic, le_spelling: int) -> list[dict] | None:
-    found = fixtures.series(slo.sli, le_spelling)
+    found = sli_fixtures.series(slo.sli, le_spelling)
     if found is None:
         return None
     pick = {
@@ -46,7 +47,7 @@ def input_series(slo: SLO, traffic: Traffic, le_spelling: int) -> list[dict] | N
         "bad": traffic.bad,
         "total": tuple(g + b for g, b in zip(traffic.good, traffic.bad)),
     }
-    threshold = fixtures.native_threshold(slo.sli)
+    threshold = sli_fixtures.native_threshold(slo.sli)
     if threshold is not None:
         return [{"series": s, "values": v} for s, v in native.merge(
             [(s, role, _cumulative(pick[role])) for s, role in found], threshold)]
@@ -120,7 +121,7 @@ def outage(slo: SLO, region: Region) -> dict | None:
 def steady_burn(slo: SLO, region: Region, times: Fraction, name: str, le_spelling: int) -> dict | None:
     step, rows, rate = region.evaluation_interval, slo.burn_windows, rate_for(slo, region)
     bad = Fraction(rate) * times * Fraction(repr(slo.error_budget_in(region.name)))
-    if fixtures.native_threshold(slo.sli) is not None:   # a histogram counts whole requests
+    if sli_fixtures.native_threshold(slo.sli) is not None:   # a histogram counts whole requests
         rate, bad = rate * bad.denominator, bad * bad.denominator
     # Steady from the start, every window holds the same ratio at every step: a short span
     # past the page windows' short windows shows it.
@@ -135,7 +136,7 @@ def low_traffic(slo: SLO, region: Region) -> dict | None:
     step, rows = region.evaluation_interval, slo.burn_windows
     longest = max(steps_of(bw.long, step) for bw in rows if bw.tier == "page")
     rate = Fraction(slo.min_events - 1, longest)
-    if fixtures.native_threshold(slo.sli) is not None:   # a histogram counts whole requests
+    if sli_fixtures.native_threshold(slo.sli) is not None:   # a histogram counts whole requests
         rate = Fraction((slo.min_events - 1) // longest)
         if not rate:
             return None
@@ -161,7 +162,7 @@ def zero_traffic(slo: SLO, region: Region) -> dict | None:
         "input_series": series,
         "promql_expr_test": [
             {"expr": recording.own(slo, name), "eval_time": _at(10, region),
-             "exp_samples": [{"labels": fixtures.text(name, labels), "value": value}]}
+             "exp_samples": [{"labels": sli_fixtures.text(name, labels), "value": value}]}
             for name, value in exprs
         ],
     }

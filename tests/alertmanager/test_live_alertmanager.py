@@ -14,7 +14,7 @@ import requests
 import yaml
 
 from obsgen import names, tools
-from obsgen.render.alertmanager import policy
+from obsgen.policy import alertmanager as policy
 from tests.alertmanager.conftest import config_path
 
 pytestmark = pytest.mark.tool("alertmanager")

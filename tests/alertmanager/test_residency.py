@@ -7,7 +7,7 @@ import pytest
 
 from obsgen import names, serialize
 from obsgen.render import alertmanager
-from obsgen.render.alertmanager import policy
+from obsgen.policy import alertmanager as policy
 from tests.alertmanager.conftest import ROOT, load_config
 
 SEED = ROOT.parent / "shared" / "seed" / "000_00d7476acbd92ed0.txt"

@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from obsgen import amtool
-from obsgen.render.alertmanager import policy
+from obsgen.policy import alertmanager as policy
 
 pytestmark = pytest.mark.tool("amtool")
 

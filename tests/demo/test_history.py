@@ -12,8 +12,8 @@ from obsgen.demo.history import histories
 from obsgen.load import load_estate
 from obsgen.model import applies
 from obsgen.model.slo import EventRatio, LatencyThreshold
-from obsgen.slo import fixtures
-from obsgen.slo.counts import le_values
+from obsgen import sli_fixtures
+from obsgen.sli_selectors import le_values
 from obsgen.synth import all_series, sample_value
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,7 +42,7 @@ def selected(scenario, selector: str, track: str | None = None, t0=None, t1=None
     """The increase over [t0, t1] (default: the whole history) of every synthesized series the
     selector matches."""
     t0, t1 = scenario.start if t0 is None else t0, scenario.end if t1 is None else t1
-    name, matchers = fixtures.matchers_of(selector)
+    name, matchers = sli_fixtures.matchers_of(selector)
     total = 0
     for stream in scenario.streams:
         if track and stream.label_dict[story.TRACK_LABEL] != track:

@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from obsgen import errors
 from obsgen.cli import main
-from obsgen.load import validate as validate_module
+from obsgen.validate import alertmanager as cross_kind_checks
 from tests.foundation.estate_builder import write_estate
 
 
@@ -18,7 +18,7 @@ def _bug(*args, **kwargs):
 @pytest.mark.parametrize("verbose", [False, True], ids=["without -v", "with -v"])
 def test_a_bug_in_obsgen_is_reported_as_a_bug_never_as_a_bad_definition(tmp_path, monkeypatch, verbose):
     root = write_estate(tmp_path)
-    monkeypatch.setattr(validate_module, "_cross_checks", _bug)
+    monkeypatch.setattr(cross_kind_checks, "region", _bug)
     result = CliRunner().invoke(main, [*(["-v"] if verbose else []), "build", "--root", str(root)])
     assert result.exit_code == errors.EXIT_FAIL
     assert "internal error (KeyError" in result.output and "please report" in result.output

@@ -8,7 +8,7 @@ import pytest
 
 from obsgen.errors import DefinitionError
 from obsgen.load import load_estate
-from obsgen.load.validate import validate
+from obsgen.validate import validate
 from obsgen.model.release import Canary, CanaryStage, ReleasePolicy
 from tests.gate import synthetic
 

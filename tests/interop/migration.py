@@ -62,9 +62,9 @@ def truth(errors: list[int], total: list[int], end_minute: int, window_minutes: 
 
 def input_series(slo, errors: list[int], total: list[int]) -> list[dict]:
     """Two series, one counting as an error and one as good; each counts as total."""
-    from obsgen.slo import fixtures
+    from obsgen import sli_fixtures
 
-    (bad, _), (good, _) = fixtures.series(slo.sli)[:2]
+    (bad, _), (good, _) = sli_fixtures.series(slo.sli)[:2]
     return [{"series": bad, "values": values(errors)},
             {"series": good, "values": values([t - e for e, t in zip(errors, total)])}]
 

@@ -13,7 +13,7 @@ from obsgen import names, promtool
 from obsgen.build import render_tree
 from obsgen.errors import DefinitionError
 from obsgen.load import load_estate
-from obsgen.load import types
+from obsgen.validate import types
 
 ROOT = Path(__file__).resolve().parents[2]
 CRD = Path(__file__).parent / "data" / "prometheus-operator" / "monitoring.coreos.com_prometheusrules.yaml"

@@ -1,26 +1,44 @@
 """A recording stand-in for Elasticsearch on 127.0.0.1 (Elasticsearch cannot run here): it keeps
 ILM policies, ingest pipelines and index templates, answers GET the way Elasticsearch does
-(settings as strings, policies wrapped with version and modified_date), runs
+(settings as strings, policies wrapped with version and modified_date, the X-Elastic-Product header
+the official client insists on; a `compatible-with` media type other than 8 or 9 refused), runs
 `_ingest/pipeline/_simulate` with tests/pipelines/ingest_sim.py, and records every request."""
 from __future__ import annotations
 
 import json
+import re
 
 from tests.json_stub import JsonStub
 from tests.pipelines import ingest_sim
 
 
+_COMPAT = re.compile(r"compatible-with=(\d+)")
+
+
 class FakeElasticsearch(JsonStub):
+    response_headers = {"X-Elastic-Product": "Elasticsearch"}
+
     def __init__(self):
         super().__init__()
         self.policies: dict = {}
         self.templates: dict = {}
         self.pipelines: dict = {}
         self.fail_with: tuple[int, dict] | None = None   # answer every request so, e.g. (401, {...})
+        self.fail_next: list[tuple[int, dict]] = []      # answer the next requests so, one each
 
     def route(self, method, path, headers, body):
+        if self.fail_next:
+            return self.fail_next.pop(0)
         if self.fail_with:
             return self.fail_with
+        for header in ("Accept", "Content-Type"):
+            version = _COMPAT.search(headers.get(header, ""))
+            if version and version.group(1) not in ("8", "9"):
+                return 400, {"error": {"type": "media_type_header_exception",
+                                       "reason": f"Invalid media-type value on headers [{header}]"}, "status": 400}
+        if method == "GET" and path == "/":
+            return 200, {"name": "stand-in", "cluster_name": "obsgen-test", "version": {"number": "9.1.0"},
+                         "tagline": "You Know, for Search"}
         kind, _, name = path.lstrip("/").partition("/")
         if kind == "_ingest" and name.startswith("pipeline/"):
             name = name.removeprefix("pipeline/")

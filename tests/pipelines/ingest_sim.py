@@ -13,7 +13,7 @@ import json
 import re
 from datetime import datetime, timezone
 
-from obsgen.render.pipelines import grok
+from obsgen.logs import grok
 
 
 class ProcessorError(Exception):

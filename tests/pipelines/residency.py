@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from obsgen.render.pipelines import plan
+from obsgen.logs import plan
 
 
 def host(url: str | None) -> str | None:

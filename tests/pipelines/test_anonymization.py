@@ -7,7 +7,7 @@ import hashlib
 
 from lupa import luajit21   # a test dependency (pyproject [test]): missing, the module fails to import
 
-from obsgen.render.pipelines import plan
+from obsgen.logs import plan
 
 SALT = "per-deployment-salt-8c1f"
 

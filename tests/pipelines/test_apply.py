@@ -27,6 +27,11 @@ def _generated() -> dict[str, dict]:
     return docs
 
 
+def _header(request, name: str) -> str | None:
+    """HTTP header names are case-insensitive (the official client sends them lower-case)."""
+    return {k.lower(): v for k, v in request.headers.items()}.get(name.lower())
+
+
 @pytest.fixture
 def es():
     fake = FakeElasticsearch().start()
@@ -45,7 +50,7 @@ def test_a_dry_run_on_an_empty_cluster_would_create_everything_and_sends_nothing
     docs = _generated()
     assert len(docs) >= 6
     gets = [r for r in es.requests if r.method == "GET"]
-    assert sorted(r.path for r in gets) == sorted(docs)
+    assert gets[0].path == "/" and sorted(r.path for r in gets[1:]) == sorted(docs)
     assert not [r for r in es.requests if r.method == "PUT"]
     # the pipelines as they would be sent, run inline on the corpus
     simulated = [r for r in es.requests if r.method == "POST"]
@@ -124,7 +129,7 @@ def test_a_changed_retention_would_update_that_policy_only(es):
 def test_the_api_key_is_sent_in_the_header_and_never_printed(es):
     result = apply(es)
     assert result.exit_code == 0
-    assert all(r.headers.get("Authorization") == f"ApiKey {API_KEY}" for r in es.requests)
+    assert all(_header(r, "Authorization") == f"ApiKey {API_KEY}" for r in es.requests)
     assert API_KEY not in result.output
 
 
@@ -134,7 +139,7 @@ def test_basic_auth_from_a_credentials_file(es, tmp_path):
     result = apply(es, "--dry-run", "--credentials-file", str(creds), env={"OBSGEN_ELASTICSEARCH_API_KEY": ""})
     assert result.exit_code == 0, result.output
     import base64
-    assert es.requests[0].headers["Authorization"] == "Basic " + base64.b64encode(f"obsgen:{PASSWORD}".encode()).decode()
+    assert _header(es.requests[0], "Authorization") == "Basic " + base64.b64encode(f"obsgen:{PASSWORD}".encode()).decode()
     assert PASSWORD not in result.output
 
 
@@ -170,3 +175,43 @@ def test_a_username_without_a_password_is_a_usage_error(es):
     result = apply(es, env={"OBSGEN_ELASTICSEARCH_API_KEY": "", "OBSGEN_ELASTICSEARCH_USERNAME": "obsgen"})
     assert result.exit_code == 2 and "needs a password" in result.stderr
     assert es.requests == []
+
+
+def test_every_request_asks_for_elasticsearch_9_compatibility(es):
+    assert apply(es).exit_code == 0
+    assert all(_header(r, "Accept") == "application/vnd.elasticsearch+json; compatible-with=9" for r in es.requests)
+    with_body = [r for r in es.requests if r.body is not None]
+    assert with_body and all(_header(r, "Content-Type") == "application/vnd.elasticsearch+json; compatible-with=9"
+                             for r in with_body)
+
+
+def test_an_overloaded_or_restarting_cluster_is_retried_and_the_apply_goes_through(es):
+    es.fail_next = [(503, {"error": {"type": "unavailable", "reason": "restarting"}}),
+                    (429, {"error": {"type": "es_rejected_execution_exception", "reason": "queue full"}})]
+    result = apply(es)
+    assert result.exit_code == 0, result.output
+    first = es.requests[0].path
+    assert [r.path for r in es.requests[:3]] == [first] * 3, "the refused request was not sent again"
+    assert {r.path: r.body for r in es.requests if r.method == "PUT"} == _generated()
+
+
+def test_a_cluster_that_stays_unavailable_fails_after_the_clients_retries(es):
+    es.fail_with = (503, {"error": {"type": "unavailable", "reason": "restarting"}})
+    result = apply(es)
+    assert result.exit_code == 1
+    assert "HTTP 503: restarting" in result.stderr
+    assert len(es.requests) == 4   # the request and the client's 3 retries
+
+
+def test_a_refusal_that_is_not_retried_is_sent_once(es):
+    es.fail_with = (400, {"error": {"type": "illegal_argument_exception", "reason": "bad"}})
+    assert apply(es).exit_code == 1
+    assert len(es.requests) == 1
+
+
+def test_a_server_that_does_not_answer_as_elasticsearch_is_refused(es):
+    es.response_headers = {}
+    result = apply(es)
+    assert result.exit_code == 1
+    assert "does not answer as Elasticsearch" in result.stderr
+    assert [(r.method, r.path) for r in es.requests] == [("GET", "/")]

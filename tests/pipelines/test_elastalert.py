@@ -14,7 +14,7 @@ from elastalert.util import EAException
 
 from obsgen import names
 from obsgen.model.pipeline import LogAlert
-from obsgen.render.pipelines import plan
+from obsgen.logs import plan
 
 
 def _load(tmp_path, config: dict, rules: dict[str, dict]):

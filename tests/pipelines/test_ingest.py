@@ -10,7 +10,8 @@ import json
 import pytest
 
 from obsgen.model.pipeline import LogPipeline
-from obsgen.render.pipelines import corpus, grok
+from obsgen.render.pipelines import corpus
+from obsgen.logs import grok
 from obsgen import names
 from tests.pipelines import ingest_sim
 from tests.pipelines.node import ROOT

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from obsgen import duration, names
-from obsgen.render.pipelines import plan
+from obsgen.logs import plan
 
 SEED = {"app-logs": (3, 1), "access-logs": (1, 0), "audit-logs": (2, 2)}   # 6.4: shards, replicas
 

@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from obsgen import names
-from obsgen.render.pipelines.checks import logql_shape
+from obsgen.validate.pipeline import logql_shape
 from tests.pipelines.node import check
 
 # (sentence id, a query that is not LogQL)
@@ -74,5 +74,5 @@ def test_load_time_shape_check(query, problem):
                  id="labels extracted after the selector are not checked against stream labels"),
 ])
 def test_load_time_label_check(estate, query, ok):
-    from obsgen.render.pipelines.checks import _unknown_labels
+    from obsgen.validate.pipeline import _unknown_labels
     assert (_unknown_labels(estate, query) is None) == ok

@@ -10,7 +10,7 @@ import re
 import pytest
 import yaml
 
-from obsgen.render.pipelines import plan
+from obsgen.logs import plan
 from tests.pipelines.node import ROOT
 from tests.pipelines.test_anonymization import SALT, _run
 

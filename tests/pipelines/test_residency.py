@@ -10,7 +10,7 @@ import yaml
 
 from obsgen import duration, names
 from obsgen.model.pipeline import LogCollector, LogIndex
-from obsgen.render.pipelines import plan
+from obsgen.logs import plan
 from tests.pipelines.residency import host, must_stay, outputs_outside, region_hosts, unanonymized
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from obsgen import names
 from obsgen.model import SEVERITIES, Estate, Region, applies
-from obsgen.render.alertmanager import policy
+from obsgen.policy import alertmanager as policy
 from obsgen.render.alertmanager.routing import Destination, destinations, expected_receivers
 
 # SLO burn-rate alerts are written by the SLO renderer; routing looks only at their labels.
@@ -34,7 +34,7 @@ def alert_label_sets(estate: Estate, region: Region) -> list[tuple[str, dict[str
             labels = {**alert.labels, names.ALERTNAME: alert.name, names.SEVERITY: alert.severity,
                       names.REGION: region.name}
             sets.append((f"{alert.group} alert {alert.name} ({alert.severity})", labels))
-    from obsgen.render.pipelines import plan  # log alerts: evaluated by the region's Loki ruler
+    from obsgen.logs import plan  # log alerts: evaluated by the region's Loki ruler
 
     for log_alert in plan.log_alerts(estate, region):
         labels = {**log_alert.labels, names.ALERTNAME: log_alert.name, names.SEVERITY: log_alert.severity,

@@ -16,7 +16,7 @@ from typing import Mapping
 
 from obsgen import names
 from obsgen.model import SEVERITIES, Channel, Estate, Region, applies
-from obsgen.render.alertmanager import policy
+from obsgen.policy import alertmanager as policy
 from obsgen.render.alertmanager.receivers import receiver
 
 

@@ -8,7 +8,7 @@ Bridges (DingTalk, WeChat Work) take their secret from their own environment."""
 from __future__ import annotations
 
 from obsgen.model import Region
-from obsgen.render.alertmanager import policy
+from obsgen.policy import alertmanager as policy
 from obsgen.render.alertmanager.receivers import secret_path, webhook_url
 
 

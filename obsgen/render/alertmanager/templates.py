@@ -7,7 +7,7 @@ user data must not send. Such a region's text names only the allow-listed labels
 from __future__ import annotations
 
 from obsgen import names
-from obsgen.render.alertmanager import policy
+from obsgen.policy import alertmanager as policy
 
 _STATUS = '[{{ .Status | toUpper }}{{ if eq .Status "firing" }}:{{ .Alerts.Firing | len }}{{ end }}]'
 

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from obsgen import duration, names
 from obsgen.model import Estate, Region
 from obsgen.model.pipeline import LogAlert
-from obsgen.render.pipelines import logalert, plan
+from obsgen.logs import logalert, plan
 
 RULES_FOLDER = "/opt/elastalert/rules"   # assumed: where the rules/ folder is mounted
 WRITEBACK_INDEX = "elastalert_status"

@@ -8,7 +8,8 @@ from __future__ import annotations
 from obsgen import duration, names
 from obsgen.model import Estate, Region
 from obsgen.model.pipeline import LogIndex, LogPipeline
-from obsgen.render.pipelines import ingest, plan
+from obsgen.render.pipelines import ingest
+from obsgen.logs import plan
 
 TEMPLATE_PRIORITY = 200   # above Elasticsearch's built-in templates (priority 100 for logs-*-*)
 

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from obsgen import duration, names
 from obsgen.model import Estate, Region
 from obsgen.model.pipeline import LogCollector, LogIndex
-from obsgen.render.pipelines import plan, sizes
+from obsgen.logs import plan, sizes
 
 LOKI_USER, LOKI_PASSWORD = "LOKI_USERNAME", "LOKI_PASSWORD"
 ES_USER, ES_PASSWORD = "ELASTICSEARCH_USERNAME", "ELASTICSEARCH_PASSWORD"

@@ -7,7 +7,8 @@ from __future__ import annotations
 from obsgen import names
 from obsgen.model import Estate, Region
 from obsgen.model.pipeline import LogCollector
-from obsgen.render.pipelines import fluentbit, plan, sizes
+from obsgen.render.pipelines import fluentbit
+from obsgen.logs import plan, sizes
 
 CONFIG_DIR = "/fluent-bit/etc"
 HTTP_PORT = 2020   # Fluent Bit's built-in HTTP server (health, metrics)

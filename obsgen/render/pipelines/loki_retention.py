@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from obsgen import duration, names
 from obsgen.model import Estate, Region
-from obsgen.render.pipelines import plan
+from obsgen.logs import plan
 
 LOKI_DATA = "/loki"                       # assumed: Loki's data volume
 LOKI_CONFIG_DIR = "/etc/loki"             # assumed: where generated/<region>/loki/ is mounted

@@ -7,7 +7,7 @@ from collections import defaultdict
 from obsgen import names
 from obsgen.model import Estate, Region
 from obsgen.model.pipeline import LogAlert
-from obsgen.render.pipelines import plan
+from obsgen.logs import plan
 
 
 def render(estate: Estate, region: Region) -> dict[str, dict]:

@@ -1,5 +1,4 @@
-"""Validation of log pipeline definitions, registered in obsgen/load/validate.py's EXTRA_CHECKS:
-called once per LogIndex / LogCollector / LogAlert with the loader's Checker. The residency rules
+"""Checks of log definitions: indices, collectors, log alerts, ingest pipelines. The residency rules
 ask the region table (isolated, cross_border, audit_retention), never a region's name."""
 from __future__ import annotations
 
@@ -8,14 +7,11 @@ import re
 from obsgen import duration, names
 from obsgen.model import SEVERITIES
 from obsgen.model.pipeline import DATE_SLOT, REGION_SLOT, LogAlert, LogCollector, LogIndex, LogPipeline
-from obsgen.render.pipelines import grok as grok_patterns
-from obsgen.render.pipelines import plan, sizes
+from obsgen.validate.patterns import ALERT_NAME, ENV_NAME, RECORD_KEY, SLUG
+from obsgen.logs import grok as grok_patterns
+from obsgen.logs import plan, sizes
 
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-_KEY = re.compile(r"^[a-z_][a-z0-9_]*$")
 _FIELD = re.compile(r"^@?[a-z_][a-z0-9_]*$")   # Elasticsearch fields: also @timestamp
-_ALERT_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_ENV_NAME = re.compile(r"^[A-Z_][A-Z0-9_]*$")
 _PAIRS = {"(": ")", "[": "]", "{": "}"}
 _MATCHER = re.compile(r'\s*([A-Za-z_][A-Za-z0-9_]*)\s*(=~|!~|!=|=)\s*"((?:[^"\\]|\\.)*)"\s*(?:,|$)')
 
@@ -35,15 +31,15 @@ def _keys(c, obj, what, field, keys):
     if isinstance(keys, str):
         c.fail(obj, what, f"{field} must be a tuple of record keys, got the string {keys!r}")
     for key in keys:
-        if not isinstance(key, str) or not _KEY.match(key):
+        if not isinstance(key, str) or not RECORD_KEY.match(key):
             c.fail(obj, what, f"{field}: invalid record key {key!r}")
 
 
 def check_index(estate, index: LogIndex, c) -> None:
     what = f"log index {index.name}"
-    if not isinstance(index.name, str) or not _KEY.match(index.name):
+    if not isinstance(index.name, str) or not RECORD_KEY.match(index.name):
         c.fail(index, f"log index {index.name!r}", "name must be lower-case letters, digits and underscores")
-    if not isinstance(index.stream, str) or not _SLUG.match(index.stream):
+    if not isinstance(index.stream, str) or not SLUG.match(index.stream):
         c.fail(index, what, f"stream must be lower-case letters, digits and dashes, got {index.stream!r}")
     want = f"{index.stream}-{REGION_SLOT}-{DATE_SLOT}"
     if index.pattern != want:
@@ -83,7 +79,7 @@ def check_collector(estate, col: LogCollector, c) -> None:
     c.duration(col, what, "flush_interval", col.flush_interval)
     if not isinstance(col.local_storage, bool):
         c.fail(col, what, f"local_storage must be True or False, got {col.local_storage!r}")
-    if not isinstance(col.salt_env, str) or not _ENV_NAME.match(col.salt_env):
+    if not isinstance(col.salt_env, str) or not ENV_NAME.match(col.salt_env):
         c.fail(col, what, f"salt_env must name an environment variable, got {col.salt_env!r}")
     _keys(c, col, what, "anonymize", col.anonymize)
     if not region.loki_url:
@@ -116,7 +112,7 @@ def check_collector(estate, col: LogCollector, c) -> None:
 
 def check_alert(estate, alert: LogAlert, c) -> None:
     what = f"log alert {alert.name}"
-    if not isinstance(alert.name, str) or not _ALERT_NAME.match(alert.name):
+    if not isinstance(alert.name, str) or not ALERT_NAME.match(alert.name):
         c.fail(alert, f"log alert {alert.name!r}", "name must be letters, digits and underscores")
     c.text(alert, what, "title", alert.title)
     c.text(alert, what, "summary", alert.summary)
@@ -243,7 +239,7 @@ _SECRET_LIKE = re.compile(r"[a-z]|[^A-Z0-9_]")
 
 def check_pipeline(estate, pipe: LogPipeline, c) -> None:
     what = f"log pipeline {pipe.name}"
-    if not isinstance(pipe.name, str) or not _KEY.match(pipe.name):
+    if not isinstance(pipe.name, str) or not RECORD_KEY.match(pipe.name):
         c.fail(pipe, f"log pipeline {pipe.name!r}", "name must be lower-case letters, digits and underscores")
     streams = {i.stream for i in estate.of_type(LogIndex)}
     if pipe.stream not in streams:
@@ -273,7 +269,7 @@ def check_pipeline(estate, pipe: LogPipeline, c) -> None:
         c.fail(pipe, what, "date_formats must be a non-empty tuple of Elasticsearch date formats")
     _keys(c, pipe, what, "hash_fields", pipe.hash_fields)
     _keys(c, pipe, what, "anonymize_ip", pipe.anonymize_ip)
-    if pipe.hash_fields and (not isinstance(pipe.salt_secret, str) or not _ENV_NAME.match(pipe.salt_secret)):
+    if pipe.hash_fields and (not isinstance(pipe.salt_secret, str) or not ENV_NAME.match(pipe.salt_secret)):
         c.fail(pipe, what, f"salt_secret must name the environment variable that holds the salt, not the salt itself; "
                            f"got {_redact(pipe.salt_secret)}")
     twins = [p for p in estate.of_type(LogPipeline) if p.stream == pipe.stream]
@@ -284,6 +280,3 @@ def check_pipeline(estate, pipe: LogPipeline, c) -> None:
 def _redact(value) -> str:
     """A literal salt is a secret: say what it looks like, never what it is."""
     return f"a {type(value).__name__} of {len(value)} characters" if isinstance(value, str) else repr(type(value).__name__)
-
-
-CHECKS = {LogIndex: check_index, LogCollector: check_collector, LogAlert: check_alert, LogPipeline: check_pipeline}

@@ -12,7 +12,7 @@ import promql_parser as pp
 
 from obsgen import promql
 from obsgen.model import EventRatio, LatencyThreshold, NativeLatencyThreshold
-from obsgen.slo.counts import le_values
+from obsgen.sli_selectors import le_values
 
 COMMON = ("200", "500", "0", "1", "ok", "error", "success", "failure", "true", "false", "x")
 

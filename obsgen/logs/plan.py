@@ -65,7 +65,7 @@ def pipeline_of(estate: Estate, index: LogIndex) -> LogPipeline | None:
 
 
 def alert_logql(estate: Estate, alert: LogAlert) -> str:
-    from obsgen.render.pipelines.logalert import logql
+    from obsgen.logs.logalert import logql
 
     found = [i for i in estate.of_type(LogIndex) if i.stream == alert.stream]
     return logql(alert, found[0].label_keys if found else ())

@@ -1,11 +1,11 @@
-"""What a region's channels must satisfy for Alertmanager 0.25: called by obsgen/load/validate.py."""
+"""What a region's channels must satisfy for Alertmanager 0.25."""
 from __future__ import annotations
 
 from collections.abc import Mapping
 
 from obsgen import names
 from obsgen.model import Region, applies
-from obsgen.render.alertmanager import policy
+from obsgen.policy import alertmanager as policy
 
 _OPTIONS = {"email": {"from", "smarthost", "auth_username"}, **{k: {"url"} for k in policy.WEBHOOK_KINDS}}
 _REQUIRED_OPTIONS = {"email": ("from", "smarthost")}

@@ -1,4 +1,4 @@
-"""Checks that keep a build safe and its output usable, called from obsgen/load/validate.py:
+"""Checks that keep a build safe and its output usable:
 names that become paths, regimes and endpoints of the region table, retention against what the
 rules read, SLO arithmetic that cannot mean anything, expressions Prometheus would refuse at
 evaluation (range vectors, strings, regexes RE2 does not take), literal secrets in channels."""

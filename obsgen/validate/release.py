@@ -1,4 +1,4 @@
-"""Validation of the release policy, registered in obsgen/load/validate.py's EXTRA_CHECKS."""
+"""Checks of the release policy: one at most, its decisions, its canary stages."""
 from __future__ import annotations
 
 from obsgen.model.release import BURN_DECISIONS, NO_DATA_DECISIONS, PERIOD_NOT_WHOLE_DECISIONS, ReleasePolicy

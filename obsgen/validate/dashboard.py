@@ -1,16 +1,14 @@
-"""Validation of dashboard definitions, registered in obsgen/load/validate.py's EXTRA_CHECKS:
-called once per Dashboard / GrafanalibDashboard with the loader's Checker."""
+"""Checks of dashboard definitions, written with obsgen's model or with grafanalib."""
 from __future__ import annotations
 
 import math
 import re
 
-from obsgen.dashboards.grafanalib_import import ImportProblem, from_grafanalib
+from obsgen.model.grafanalib import ImportProblem, from_grafanalib
+from obsgen.validate.patterns import SLUG, URL
 from obsgen.model.dashboard import PANEL_TYPES, Dashboard, GrafanalibDashboard, Panel
 
-_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _UNIT = re.compile(r"^\S.*$")
-_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
 RESERVED_PREFIX = "slo-"   # the generated SLO dashboards' names
 MAX_ROW_HEIGHT = 40
 
@@ -47,7 +45,7 @@ def _body(d: Dashboard, c, at) -> None:
 
 
 def _name(estate, d, c, what) -> None:
-    if not isinstance(d.name, str) or not _NAME.match(d.name):
+    if not isinstance(d.name, str) or not SLUG.match(d.name):
         c.fail(d, f"dashboard {d.name!r}", "name must be lower-case letters, digits and dashes")
     if d.name.startswith(RESERVED_PREFIX):
         c.fail(d, what, f"names starting {RESERVED_PREFIX!r} are kept for the generated SLO dashboards")
@@ -73,7 +71,7 @@ def _panel(d, p: Panel, c, what) -> None:
         c.fail(d, what, "only the first threshold may be the base step (value None)")
     for link in p.links:
         c.text(d, what, "link title", link.title)
-        if not isinstance(link.url, str) or not _URL.match(link.url):
+        if not isinstance(link.url, str) or not URL.match(link.url):
             c.fail(d, what, f"link {link.title!r}: url is not an http(s) URL: {link.url!r}")
     if p.id is not None and (not isinstance(p.id, int) or p.id < 1):
         c.fail(d, what, f"id must be a positive whole number, got {p.id!r}")
@@ -89,6 +87,3 @@ def check_grafanalib(estate, g: GrafanalibDashboard, c) -> None:
     except Exception as exc:   # grafanalib itself failed to render the team's object
         c.fail(g, what, f"grafanalib could not render it: {type(exc).__name__}: {exc}")
     _body(converted, c, at=g)
-
-
-CHECKS = {Dashboard: check_dashboard, GrafanalibDashboard: check_grafanalib}

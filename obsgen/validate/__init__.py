@@ -1,0 +1,54 @@
+"""Validation: every check of every definition, run once by the loader on the collected estate.
+
+One module per kind (region, alert, slo, dashboard, pipeline, release, alertmanager), shared
+patterns in patterns.py, field types first (types.py), build-safety rules in safety.py. Checks
+raise DefinitionError at the definition's file and line; renderers then trust the model. An
+exception other than DefinitionError from here on is obsgen's own bug, and surfaces as one.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from obsgen.model import Estate
+from obsgen.model.dashboard import Dashboard, GrafanalibDashboard
+from obsgen.model.pipeline import LogAlert, LogCollector, LogIndex, LogPipeline
+from obsgen.model.release import ReleasePolicy
+from obsgen.validate import alert, alertmanager, dashboard, pipeline, region, release, safety, slo, types
+from obsgen.validate.checker import Checker
+
+__all__ = ["Checker", "validate"]
+
+# The kinds the renderers add, each checked by `check(estate, obj, checker)`.
+KIND_CHECKS = {
+    ReleasePolicy: release.check,
+    Dashboard: dashboard.check_dashboard,
+    GrafanalibDashboard: dashboard.check_grafanalib,
+    LogIndex: pipeline.check_index,
+    LogCollector: pipeline.check_collector,
+    LogAlert: pipeline.check_alert,
+    LogPipeline: pipeline.check_pipeline,
+}
+
+
+def validate(estate: Estate, root: Path) -> None:
+    """Types first, then every check of every kind, in an order where each check may trust
+    what the checks before it established."""
+    c = Checker(estate, root)
+    types.check_all((*estate.regions, *estate.global_views, *estate.alerts, *estate.recordings,
+                     *estate.global_recordings, *estate.slos, *estate.others), c.site)
+    region.table(c, estate)
+    region.global_view(c, estate)
+    alert.alerts(c, estate)
+    for r in estate.regions:
+        safety.region(c, r)
+        safety.channels(c, r)
+    safety.residency(c, estate)
+    alert.recordings(c, estate)
+    slo.slos(c, estate)
+    safety.retention(c, estate)
+    for obj in estate.others:
+        for cls, check in KIND_CHECKS.items():
+            if isinstance(obj, cls):
+                check(estate, obj, c)
+    for r in estate.regions:  # across kinds, once every object is well formed on its own
+        alertmanager.region(c, r)
