@@ -13,6 +13,7 @@ from typing import Callable
 
 from obsgen import names, promql
 from obsgen.gate import queries
+from obsgen.gate.collect import tiling
 from obsgen.gate.evaluate import Selection, overall, policy_of
 from obsgen.gate.http import Client, QueryError
 from obsgen.gate.result import (CANNOT_EVALUATE, FAIL, PASS, WARN, CanaryCheck, CanaryResult,
@@ -57,7 +58,7 @@ def evaluate_canary(estate, plan, at: float, stage_name: str, *, selection: Sele
         by_region = endpoint.thanos or endpoint.region_label or endpoint.region is None or len(served) > 1
         try:
             figures = _read(client, canary, stage, [s for s in slos if any(applies(s, r) for r in served)],
-                            at, by_region, endpoint.region)
+                            at, by_region, endpoint.region, served)
             progress(endpoint.name, "done", len(logs))
         except QueryError as exc:
             progress(endpoint.name, f"{exc.outcome}: {exc.message}", len(logs))
@@ -80,11 +81,12 @@ def evaluate_canary(estate, plan, at: float, stage_name: str, *, selection: Sele
                       policy=policy.name, wall_seconds=clock() - started)
 
 
-def _read(client, canary: Canary, stage: CanaryStage, slos, at, by_region: bool, only_region):
+def _read(client, canary: Canary, stage: CanaryStage, slos, at, by_region: bool, only_region, regions):
     """({(slo, region): {track: (errors, total)}}, {(slo, region): {track: p95 seconds}})."""
     by = (canary.label, names.REGION) if by_region else (canary.label,)
+    step, lookback = tiling(regions)
     counts: dict = {}
-    for sample in client.query(queries.raw_counts(slos, stage.window, by), at):
+    for sample in client.query(queries.raw_counts(slos, stage.window, by, at, step, lookback), at):
         key, track = _where(sample.labels, canary, by_region, only_region)
         part = sample.labels.get(queries.TAG_PART)
         if key and track and part:

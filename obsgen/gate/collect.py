@@ -83,17 +83,23 @@ def collect(client: Client, slos, regions, at: float) -> dict[Key, Facts]:
     region_names = sorted(r.name for r in regions)
     only_region = None if by_region else region_names[0]
     evaluation = {r.name: seconds(r.evaluation_interval) for r in regions}
-    lookback = max((getattr(r, "counter_lookback", DEFAULT_LOOKBACK) or DEFAULT_LOOKBACK for r in regions),
-                   key=seconds)
-    step = duration.format_seconds(min(evaluation.values()))
+    step, lookback = tiling(regions)
     in_scope = sorted({s.id: s for s in wanted.values()}.values(), key=lambda s: s.id)
     asked = [_narrow(s, region_names, by_region) for s in in_scope]
 
     read = _read_recorded(client, wanted, facts, in_scope, asked, region_names, by, only_region, lookback, step, at)
     for key, f in facts.items():
         _judge_recorded(f, wanted[key], evaluation[key[1]], read.get(key, {}))
-    _read_raw(client, wanted, facts, asked, by, only_region, lookback, at)
+    _read_raw(client, wanted, facts, asked, by, only_region, lookback, step, at)
     return facts
+
+
+def tiling(regions) -> tuple[str, str]:
+    """(step, look-back) of the raw counts over the regions an endpoint serves: the shortest
+    evaluation interval (the SLO engine's base window) and the longest counter look-back."""
+    lookback = max((getattr(r, "counter_lookback", DEFAULT_LOOKBACK) or DEFAULT_LOOKBACK for r in regions),
+                   key=seconds)
+    return duration.format_seconds(min(seconds(r.evaluation_interval) for r in regions)), lookback
 
 
 def windows_of(slo) -> tuple[str, ...]:
@@ -179,7 +185,7 @@ def _judge_recorded(f: Facts, slo, base_seconds: float, read: _Read) -> None:
 
 
 # --- 2. the raw counters for what the recorded series did not hold: one query -----------------
-def _read_raw(client, wanted, facts, asked, by, only_region, lookback, at) -> None:
+def _read_raw(client, wanted, facts, asked, by, only_region, lookback, step, at) -> None:
     by_id = {s.id: s for s in asked}
     need: dict[str, set[str]] = {}
     for key, f in facts.items():
@@ -199,7 +205,7 @@ def _read_raw(client, wanted, facts, asked, by, only_region, lookback, at) -> No
     # well inside the default timeout (400 SLOs are 16 queries, not one that never answers).
     for i in range(0, len(ids), RAW_CHUNK):
         chunk = ids[i:i + RAW_CHUNK]
-        expr, tiles = queries.raw([(by_id[j], need[j]) for j in chunk], by, at, lookback)
+        expr, tiles = queries.raw([(by_id[j], need[j]) for j in chunk], by, at, lookback, step)
         expected.update(tiles)
         for sample in client.query(expr, at):
             labels = sample.labels

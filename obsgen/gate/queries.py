@@ -10,7 +10,7 @@ from dataclasses import replace
 
 from obsgen import duration, names, promql
 from obsgen.model import EventRatio, LatencyThreshold, RawRatio
-from obsgen.slo.counts import counts
+from obsgen.gate import exact
 
 TAG_SLO = "obsgen_gate_slo"     # the SLO id a raw-counter result belongs to
 TAG_PART = "obsgen_gate_part"   # "errors" | "total" | "tiles" | "newest"
@@ -74,11 +74,12 @@ def coverage(windows, bases: dict[str, str]) -> str:
     return checked(union(parts)) if parts else ""
 
 
-def raw_counts(slos, window: str, by: tuple[str, ...]) -> str:
-    """Errors and totals over `window` straight from each SLO's raw counters, all in one query."""
+def raw_counts(slos, window: str, by: tuple[str, ...], at: float, step: str, lookback: str) -> str:
+    """Errors and totals over `window` straight from each SLO's raw counters, all in one query
+    (exact counts: obsgen/gate/exact.py)."""
     parts = []
     for slo in sorted(slos, key=lambda s: s.id):
-        errors, total = counts(slo.sli, window, by)
+        errors, total = exact.counts(slo.sli, window, by, at, step, lookback)
         parts.append(_tag(errors, slo.id, ERRORS))
         parts.append(_tag(total, slo.id, TOTAL))
     return checked(union(parts))
@@ -163,15 +164,15 @@ def tiles_range(at: float, window: str, lookback: str) -> tuple[str, int]:
     return _ms(at - first + 0.001), count
 
 
-def raw(wanted, by: tuple[str, ...], at: float, lookback: str) -> tuple[str, dict[tuple[str, str], int]]:
+def raw(wanted, by: tuple[str, ...], at: float, lookback: str, step: str) -> tuple[str, dict[tuple[str, str], int]]:
     """One query for the raw counters: for each (SLO, windows) in `wanted`, errors and totals
-    over each window, and over the longest, how many `lookback`-long tiles hold a sample of the
+    over each window (exact counts in tiles of `step`: obsgen/gate/exact.py), and over the longest, how many `lookback`-long tiles hold a sample of the
     request counter (a stretch with none is a hole: the counts cannot bridge it).
     Returns the expression and the tiles expected per (SLO id, window)."""
     parts, expected = [], {}
     for slo, windows in sorted(wanted, key=lambda item: item[0].id):
         for window in sorted(windows, key=duration.seconds):
-            errors, total = counts(slo.sli, window, by)
+            errors, total = exact.counts(slo.sli, window, by, at, step, lookback)
             parts.append(_tag(errors, slo.id, ERRORS, window))
             parts.append(_tag(total, slo.id, TOTAL, window))
         longest = max(windows, key=duration.seconds)

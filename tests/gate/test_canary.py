@@ -77,9 +77,8 @@ def test_seed_5_3_canary_table(stages, slo, stage, decision, rollback, missed):
     assert c.window == {"internal": "30m", "beta": "2h"}[stage]
 
 
-# The gate reads these windows from the raw counters with increase(): exact where a range is closed
-# on the left (Prometheus 2), extrapolated where it is open (3). Open: exact raw counts under 3.
-@pytest.mark.prometheus_versions("2")
+# Exact raw counts (obsgen/gate/exact.py): the same figures under Prometheus 2 and 3.
+@pytest.mark.prometheus_versions("2", "3")
 def test_latency_bad_event_ratio_matches_the_ground_truth(stages, scenarios):
     from obsgen.synth import latency_counts
 
@@ -90,7 +89,7 @@ def test_latency_bad_event_ratio_matches_the_ground_truth(stages, scenarios):
                                     ("stable", c.baseline_error_rate, c.baseline_events)):
             lc = latency_counts(scenario, select(scenario, "feed_requests_total", track=track), 0.5,
                                 synthetic.END - seconds, synthetic.END)
-            assert abs(rate - (lc.total - lc.under) / lc.total) < 1e-4
+            assert rate == (lc.total - lc.under) / lc.total
             assert events == lc.total
 
 
@@ -102,9 +101,8 @@ def test_the_relative_criterion_halts_a_canary_worse_than_1_5x_its_baseline(stag
     assert ok.passed is True
 
 
-# The gate reads these windows from the raw counters with increase(): exact where a range is closed
-# on the left (Prometheus 2), extrapolated where it is open (3). Open: exact raw counts under 3.
-@pytest.mark.prometheus_versions("2")
+# Exact raw counts (obsgen/gate/exact.py): the same figures under Prometheus 2 and 3.
+@pytest.mark.prometheus_versions("2", "3")
 def test_canary_and_baseline_error_rates_match_the_ground_truth(stage1, scenarios):
     scenario = scenarios["north"]
     for service in ("shop", "cart", "pay"):
@@ -113,7 +111,7 @@ def test_canary_and_baseline_error_rates_match_the_ground_truth(stage1, scenario
             value = "stable" if track == "baseline" else "canary"
             truth = counts(scenario, select(scenario, f"{service}_requests_total", track=value),
                            synthetic.END - 1800, synthetic.END)
-            assert abs(rate - truth.errors / truth.requests) < 1e-4
+            assert rate == truth.errors / truth.requests
             assert (c.canary_events if track == "canary" else c.baseline_events) == truth.requests
 
 

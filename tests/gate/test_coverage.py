@@ -26,9 +26,8 @@ def _north(small, young_prom, at):
     return result
 
 
-# The gate reads these windows from the raw counters with increase(): exact where a range is closed
-# on the left (Prometheus 2), extrapolated where it is open (3). Open: exact raw counts under 3.
-@pytest.mark.prometheus_versions("2")
+# Exact raw counts (obsgen/gate/exact.py): the same figures under Prometheus 2 and 3.
+@pytest.mark.prometheus_versions("2", "3")
 def test_windows_older_than_the_rules_come_from_the_raw_counters(small, young_prom, scenarios):
     r = _north(small, young_prom, synthetic.END)
     sources = {b.window: b.source for b in r.burn_rates}
@@ -41,9 +40,8 @@ def test_windows_older_than_the_rules_come_from_the_raw_counters(small, young_pr
     assert (r.errors, r.requests) == (errors, requests)
 
 
-# The gate reads these windows from the raw counters with increase(): exact where a range is closed
-# on the left (Prometheus 2), extrapolated where it is open (3). Open: exact raw counts under 3.
-@pytest.mark.prometheus_versions("2")
+# Exact raw counts (obsgen/gate/exact.py): the same figures under Prometheus 2 and 3.
+@pytest.mark.prometheus_versions("2", "3")
 def test_the_young_recorded_period_count_is_wrong_and_not_used(small, young_prom, scenarios):
     (sample,) = young_prom.query("slo:sli_requests:increase1d", at=synthetic.END)
     truth = window_counts(scenarios, small.slos[0], "north", grid_end(
@@ -59,4 +57,4 @@ def test_before_the_rules_existed_everything_comes_from_the_raw_counters(small, 
     assert r.period_source == RAW and {b.source for b in r.burn_rates} == {RAW}
     for b in r.burn_rates:
         errors, requests = window_counts(scenarios, small.slos[0], "north", at, b.window)
-        assert abs(b.error_ratio - errors / requests) < 1e-4
+        assert abs(b.error_ratio - errors / requests) < 1e-12

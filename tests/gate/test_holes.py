@@ -17,7 +17,7 @@ from tests.gate import holes, synthetic
 from tests.gate.fakeprom import FakePrometheus
 from tests.gate.truth import grid_end, window_counts
 
-pytestmark = pytest.mark.tool("prometheus")
+pytestmark = [pytest.mark.tool("prometheus"), pytest.mark.prometheus_versions("2", "3")]
 
 TOLERANCE = 1e-4     # 0.01 percentage points, as a fraction
 END = synthetic.END
@@ -107,17 +107,6 @@ def test_hole(hole_prom, hole_scenarios, tmp_path, region, offset, warm_up, stat
     _never_pass_blind(hole_scenarios, r, code, at)
 
 
-def _tolerance(figure, truth: float) -> float:
-    """0.01 pp. Except: the raw counters are read with increase(), which under Prometheus 3 (ranges
-    open on the left) extrapolates over the first sample interval of the window: the ratio may
-    then be off by up to two intervals' share of it. Open: exact raw counts under 3."""
-    from obsgen import duration, tools
-
-    if figure["source"] != "raw" or tools.prometheus_version() != "3":
-        return TOLERANCE
-    return TOLERANCE + truth * 2 * 60 / duration.seconds(figure["window"])
-
-
 def _figures_match(prom, scenarios, r, at) -> int:
     """Every figure printed equals the truth over the window it covers, or is null with a reason."""
     slo = holes.SLO_
@@ -131,7 +120,7 @@ def _figures_match(prom, scenarios, r, at) -> int:
             continue
         end = recorded_end if b["source"] == "recorded" else int(at)
         errors, requests = window_counts(scenarios, slo, r["region"], end, b["window"])
-        assert abs(b["error_ratio"] - errors / requests) < _tolerance(b, errors / requests), (b, errors, requests)
+        assert abs(b["error_ratio"] - errors / requests) < TOLERANCE, (b, errors, requests)
         checked += 1
     if r["sli"] is not None:
         assert abs(r["budget_remaining"] - (1 - r["error_ratio"] / budget)) < TOLERANCE
