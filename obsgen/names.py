@@ -290,3 +290,25 @@ def elastalert_rule_file(alert_name: str) -> str:
 
 ELASTALERT_CONFIG_FILE = "elastalert/config.yaml"
 LOKI_CONFIG_FILE = "loki/loki.yaml"
+
+
+# Kibana saved objects (obsgen/render/pipelines/kibana.py): one import file per log dashboard.
+KIBANA_ID_PREFIX = "obsgen"
+TEXT_KEYWORD_SUBFIELD = "keyword"    # a text field's aggregatable twin in the index templates: message.keyword
+
+
+def kibana_file(dashboard: str) -> str:
+    return f"kibana/{dashboard}.ndjson"
+
+
+def kibana_dashboard_id(region: str, dashboard: str) -> str:
+    return f"{KIBANA_ID_PREFIX}-{region}-{dashboard}"
+
+
+def kibana_visualization_id(region: str, dashboard: str, slug: str) -> str:
+    return f"{KIBANA_ID_PREFIX}-{region}-{dashboard}-{slug}"
+
+
+def kibana_data_view_id(region: str, stream: str) -> str:
+    """One data view per stream and cluster: the stream's data streams that cluster stores."""
+    return f"{KIBANA_ID_PREFIX}-{region}-{stream}"

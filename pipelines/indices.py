@@ -31,9 +31,10 @@ ACCESS_LOGS = LogIndex(
     replicas=0,
     pii_fields=PII,
     label_keys=("service",),
-    # 6.4 access_log_pipeline: grok %{COMBINEDAPACHELOG}; clientip is hashed as ip_address.
+    # 6.4 access_log_pipeline: grok %{COMBINEDAPACHELOG}, and the request's duration where the
+    # server appends it; clientip is a keyword, not an ip: COMBINEDAPACHELOG also takes host names.
     mappings={**COMMON, "verb": "keyword", "request": "keyword", "response": "short", "bytes": "long",
-              "referrer": "keyword"},
+              "referrer": "keyword", "clientip": "keyword", "request_time": "float"},
 )
 
 AUDIT_LOGS = LogIndex(
@@ -49,5 +50,7 @@ AUDIT_LOGS = LogIndex(
     retention_overrides={r.name: r.audit_retention for r in REGIONS},
     pii_fields=PII,
     label_keys=("service",),
-    mappings={**COMMON, "action": "keyword", "consent": "boolean", "actor": "keyword", "resource": "keyword"},
+    # assumed: a captured payment is audited with its amount and currency (the business dashboard's revenue)
+    mappings={**COMMON, "action": "keyword", "consent": "boolean", "actor": "keyword", "resource": "keyword",
+              "amount": "double", "currency": "keyword"},
 )

@@ -16,7 +16,9 @@ APPLICATION = LogPipeline(
 ACCESS = LogPipeline(
     name="access_log_pipeline",
     stream="access-logs",
-    grok=("^%{COMBINEDAPACHELOG}$",),
+    # the seed's COMBINEDAPACHELOG, first with the request's duration in seconds that servers
+    # append for it (Apache %{ms}T/1000, nginx $request_time): the operational response time heatmap
+    grok=("^%{COMBINEDAPACHELOG} %{NUMBER:request_time:float}$", "^%{COMBINEDAPACHELOG}$"),
     date_field="timestamp",
     date_formats=("dd/MMM/yyyy:HH:mm:ss Z",),
     geoip="clientip",                # geoip: source => "clientip"

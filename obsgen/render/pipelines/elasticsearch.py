@@ -9,7 +9,7 @@ from obsgen import duration, names
 from obsgen.model import Estate, Region
 from obsgen.model.pipeline import LogIndex, LogPipeline
 from obsgen.render.pipelines import ingest
-from obsgen.logs import plan
+from obsgen.logs import fields, plan
 
 TEMPLATE_PRIORITY = 200   # above Elasticsearch's built-in templates (priority 100 for logs-*-*)
 
@@ -28,10 +28,7 @@ def render(estate: Estate, region: Region) -> dict[str, dict]:
             if parse is not None:
                 default = names.es_pipeline_name(prefix)
                 files[names.es_pipeline_file(default)] = ingest.pipeline(parse, index, col.region)
-            template = index_template(index, col.region, policy, default)
-            if parse is not None and parse.geoip:
-                # the geoip processor's location as a point on the map, not two loose numbers
-                template["template"]["mappings"]["properties"][f"{names.GEOIP_TARGET}.location"] = {"type": "geo_point"}
+            template = index_template(index, col.region, policy, default, parse)
             files[names.es_template_file(names.es_template_name(prefix))] = template
             failed = names.failed_index(prefix)
             files[names.es_template_file(names.es_template_name(failed))] = failure_template(index, col.region, policy)
@@ -58,7 +55,10 @@ def ilm_policy(index: LogIndex, source_region: str) -> dict:
     return {"policy": {"_meta": _meta(index, source_region), "phases": phases}}
 
 
-def index_template(index: LogIndex, source_region: str, policy: str, default_pipeline: str | None = None) -> dict:
+def index_template(index: LogIndex, source_region: str, policy: str, default_pipeline: str | None = None,
+                   parse: LogPipeline | None = None) -> dict:
+    """Mappings: the stream's fields and what its pipeline adds (geoip: keywords, and the location
+    as a point on the map, not two loose numbers); text with a keyword twin to group by."""
     settings = {
         "number_of_shards": index.shards,
         "number_of_replicas": index.replicas,
@@ -75,7 +75,7 @@ def index_template(index: LogIndex, source_region: str, policy: str, default_pip
             "settings": {"index": settings},
             "mappings": {
                 "dynamic": "true",
-                "properties": {key: {"type": kind} for key, kind in sorted(index.mappings.items())},
+                "properties": fields.properties(index, parse),
             },
         },
     }
