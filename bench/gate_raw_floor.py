@@ -33,12 +33,13 @@ from obsgen import names  # noqa: E402
 from obsgen.gate import config as gate_config  # noqa: E402
 from obsgen.gate import queries  # noqa: E402
 from obsgen.gate.collect import windows_of  # noqa: E402
-from obsgen.gate.evaluate import evaluate  # noqa: E402
 from obsgen.gate.http import Client, Endpoint  # noqa: E402
 from obsgen.localprom import LocalPrometheus  # noqa: E402
 from obsgen.model import SLO, Estate, EventRatio  # noqa: E402
 from obsgen.synth import DAY, HOUR, Diurnal, OutcomeLabel, Scenario, stream, write_openmetrics  # noqa: E402
 from tests.gate.synthetic import ALERTING, region  # noqa: E402
+
+from gate_run import regional_error_ratios, timed_status  # noqa: E402
 
 RESULTS = ROOT / "bench" / "RESULTS-gate-raw.md"
 STEP = 60
@@ -100,19 +101,9 @@ def floor(estate: Estate, url: str, at: float):
 
 def gate(estate: Estate, url: str, at: float):
     config = gate_config.GateConfig(endpoints={r.name: {"url": url, "region_label": True} for r in estate.regions})
-    plan = gate_config.plan(estate, estate.regions, config)
-    started = time.perf_counter()
-    evaluation = evaluate(estate, plan, at, clock=time.monotonic, mode="status")
-    wall = time.perf_counter() - started
-    ratios = {}
-    for r in evaluation.results:
-        if r.is_global:
-            continue
-        for b in r.burn_rates:
-            if b.error_ratio is not None:
-                ratios[(r.slo_id, r.region, b.window)] = b.error_ratio
+    evaluation, wall = timed_status(estate, config, at)
     decisions = {r.decision for r in evaluation.results}
-    return len(evaluation.requests), wall, ratios, decisions, evaluation
+    return len(evaluation.requests), wall, regional_error_ratios(evaluation), decisions, evaluation
 
 
 def main() -> None:

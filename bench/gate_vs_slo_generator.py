@@ -35,15 +35,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from obsgen import duration  # noqa: E402
-from obsgen.demo.backfill import backfill  # noqa: E402
-from obsgen.demo.levels import recording_levels  # noqa: E402
 from obsgen.gate import config as gate_config  # noqa: E402
-from obsgen.gate.evaluate import evaluate  # noqa: E402
 from obsgen.load import load_estate  # noqa: E402
-from obsgen.localprom import LocalPrometheus  # noqa: E402
+from obsgen.localprom import LocalPrometheus, backfill, recording_levels  # noqa: E402
 from obsgen.model import SLO, BurnWindow, Estate, EventRatio  # noqa: E402
 from obsgen.slo import render as slo_render  # noqa: E402
 from obsgen.synth import DAY, HOUR, Diurnal, OutcomeLabel, Scenario, stream  # noqa: E402
+
+from gate_run import regional_error_ratios, timed_status  # noqa: E402
 
 VENV = ROOT / "bench" / ".venv-slo-generator"
 DRIVER = ROOT / "bench" / "gate_slo_generator_driver.py"
@@ -98,18 +97,10 @@ def prepare(estate: Estate, end: int, workdir: Path) -> dict[str, LocalPrometheu
 
 def run_obsgen(estate: Estate, proms: dict[str, LocalPrometheus], at: int):
     config = gate_config.load(None, env={}, urls={name: p.url for name, p in proms.items()})
-    plan = gate_config.plan(estate, estate.regions, config)
-    started = time.perf_counter()
-    evaluation = evaluate(estate, plan, at, clock=time.monotonic, mode="status")
-    wall = time.perf_counter() - started
-    slis = {}
-    for r in evaluation.results:
-        if r.is_global:
-            continue
-        slis[(r.region, r.slo_id, r.period)] = r.sli
-        for b in r.burn_rates:
-            if b.error_ratio is not None:
-                slis[(r.region, r.slo_id, b.window)] = 1 - b.error_ratio
+    evaluation, wall = timed_status(estate, config, at)
+    slis = {(r.region, r.slo_id, r.period): r.sli for r in evaluation.results if not r.is_global}
+    slis.update({(region, slo, window): 1 - ratio
+                 for (slo, region, window), ratio in regional_error_ratios(evaluation).items()})
     sources = {r.source for r in evaluation.results}
     return len(evaluation.requests), wall, slis, sources, evaluation
 

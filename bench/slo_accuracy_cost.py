@@ -31,8 +31,7 @@ import requests
 import yaml
 
 import slo_faults as sf
-from obsgen.demo.levels import recording_levels
-from obsgen.localprom import LocalPrometheus
+from obsgen.localprom import LocalPrometheus, backfill, query, recording_levels
 from obsgen.model import SLO, EventRatio, Region
 from obsgen.render.prometheus_rules import group_file
 from obsgen.slo import alerts, recording
@@ -153,8 +152,8 @@ def main() -> None:
     with prom:
         if not reuse:
             t = time.time()
-            sf.backfill(prom, work, recording_levels(docs), sc.start, sc.end, skip)
-            sf.backfill(prom, work, recording_levels(rest), sc.end - 600, sc.end, {})
+            backfill(prom, recording_levels(docs), sc.start, sc.end, 60, work / "levels", coarse=False, down=skip)
+            backfill(prom, recording_levels(rest), sc.end - 600, sc.end, 60, work / "levels", coarse=False)
             timings["backfill"] = time.time() - t
             print(f"backfilled in {timings['backfill']:.0f}s", flush=True)
         t = time.time()
@@ -185,19 +184,17 @@ def prom_version(prom: LocalPrometheus) -> str:
 def query_range(prom: LocalPrometheus, expr: str, start: int, end: int) -> dict[int, float]:
     """One series' values at 1-minute steps, keyed by step time."""
     out: dict[int, float] = {}
-    for lo in range(start, end + 1, 10_000 * 60):
-        hi = min(end, lo + 9_999 * 60)
-        body = requests.get(f"{prom.url}/api/v1/query_range", timeout=600,
-                            params={"query": expr, "start": lo, "end": hi, "step": 60}).json()
-        if body.get("status") != "success":
-            raise RuntimeError(f"{expr}: {body}")
-        for series in body["data"]["result"][:1]:
-            out.update((int(float(t)), float(v)) for t, v in series["values"])
+    first = None
+    for series in query.range_chunks(prom.client(), expr, start, end, 60, 10_000):
+        first = series.labels if first is None else first
+        if series.labels == first:
+            out.update((int(t), v) for t, v in series.points)
     return out
 
 
 def phase_of(prom: LocalPrometheus, series: str, at: int) -> int:
-    """Seconds after the sample grid at which the group evaluates (its hash phase)."""
+    """Seconds after the sample grid at which the recorded series were evaluated: 0 after the
+    kit's backfill (its grid ends at the end of the history), a live group's hash phase else."""
     found = prom.query(f"timestamp({series})", at=at)
     if not found:
         return 0

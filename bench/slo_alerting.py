@@ -19,11 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
-import requests
-
 from obsgen import duration
-from obsgen.demo.levels import recording_levels
-from obsgen.localprom import LocalPrometheus
+from obsgen.localprom import LocalPrometheus, backfill, query, recording_levels
 from obsgen.synth import DAY, HOUR, Incident, OutcomeLabel, Scenario, stream
 
 import slo_accuracy_cost as acc
@@ -103,16 +100,8 @@ def tier_of(tool: str, rule: dict) -> str | None:
 
 def range_query(prom: LocalPrometheus, expr: str, start: int, end: int) -> list[int]:
     """Timestamps (1-minute steps) where the expression returns anything."""
-    times: set[int] = set()
-    chunk = 7 * DAY
-    for lo in range(start, end, chunk):
-        hi = min(end, lo + chunk - MIN)
-        body = requests.get(f"{prom.url}/api/v1/query_range", timeout=300,
-                            params={"query": expr, "start": lo, "end": hi, "step": MIN}).json()
-        if body.get("status") != "success":
-            raise RuntimeError(f"{expr}: {body}")
-        for series in body["data"]["result"]:
-            times.update(int(float(t)) for t, _ in series["values"])
+    times = {int(t) for series in query.range_chunks(prom.client(), expr, start, end, MIN, 7 * DAY // MIN)
+             for t, _ in series.points}
     return sorted(times)
 
 
@@ -151,10 +140,9 @@ def main() -> None:
     results: dict[tuple[str, int, str], tuple[float | None, float | None]] = {}
     fault_rows: dict[tuple[str, str], dict] = {}
     with prom:
-        # Every level from the same file and group names: promtool then evaluates each group at
-        # the same phase in the minute, as one live group does, so a rule sees what the rules
-        # before it recorded at the same instant (levels in separate files lag a step each).
-        sf.backfill(prom, work, levels, sc.start, sc.end, skip)
+        # Every level on one grid, as the groups of one live server share their phase, so a rule
+        # sees what the rules before it recorded at the same instant.
+        backfill(prom, levels, sc.start, sc.end, MIN, work / "levels", coarse=False, down=skip)
         for tool, tool_docs in docs.items():
             for i, doc in enumerate(tool_docs):
                 fault = faults[i - len(INCIDENTS)] if i >= len(INCIDENTS) else None

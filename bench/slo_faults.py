@@ -15,10 +15,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from obsgen import serialize
-from obsgen.localprom import LocalPrometheus, rule_block_seconds
 from obsgen.synth import DAY, HOUR, Gap, Incident, OutcomeLabel, Stream, stream
 
 MIN = 60
@@ -126,49 +123,3 @@ def scenarios(start: int, end: int, n: int, base: Base, at: int, resets: bool = 
                            for i in range(n)),
                      (fail - HOUR, outage[1] + LONGEST_WINDOW + HOUR), outage=outage))
     return out
-
-
-# -- rules ---------------------------------------------------------------------------------
-
-def write(path: Path, doc: dict) -> Path:
-    path.write_bytes(serialize.to_yaml(doc))
-    return path
-
-
-def segments(start: int, end: int, down) -> list[tuple[int, int]]:
-    """[start, end] without the down spans (promtool's --start/--end are inclusive seconds)."""
-    out, lo = [], start
-    for a, b in sorted(down):
-        if a > lo:
-            out.append((lo, a - 1))
-        lo = max(lo, b)
-    if lo <= end:
-        out.append((lo, end))
-    return out
-
-
-def backfill(prom: LocalPrometheus, work: Path, levels: list[dict], start: int, end: int,
-             skip: dict[str, tuple[tuple[int, int], ...]]) -> None:
-    """Backfill each level; a group named in `skip` is not evaluated in its down spans.
-
-    Every run writes the same file path and group names, so promtool evaluates each group at the
-    phase the live server would (the group's hash), at every level and in every segment.
-    """
-    path = work / "level.yml"
-    size = rule_block_seconds(60, end - start)
-    for doc in levels:
-        runs = []
-        normal = [g for g in doc["groups"] if g["name"] not in skip]
-        if normal:
-            runs.append(({"groups": normal}, [(start, end)]))
-        for g in doc["groups"]:
-            if g["name"] in skip:
-                runs.append(({"groups": [g]}, segments(start, end, skip[g["name"]])))
-        staging = prom._staging_dir("rules")
-        for d, spans in runs:
-            write(path, d)
-            for a, b in spans:
-                prom._promtool("tsdb", "create-blocks-from", "rules", "-q", f"--url={prom.url}",
-                               f"--start={a}", f"--end={b}", "--eval-interval=60s",
-                               f"--max-block-duration={size}s", f"--output-dir={staging}", str(path))
-        prom._install_blocks(staging)

@@ -95,8 +95,8 @@ def _recorded(prom, rule: dict, first: int, end: int, step: int, down: Spans) ->
         labels = {**{k: v for k, v in series.labels.items() if k != "__name__"}, **rule.get("labels", {})}
         prefix = rule["record"] + "{" + ",".join(
             f'{k}="{escape_label_value(str(v))}"' for k, v in sorted(labels.items())) + "} "
-        out.append("".join(f"{prefix}{_number(v)} {int(t)}\n" for t, v in series.points
-                           if not math.isnan(v) and not any(a <= t < b for a, b in down)))
+        points = [(t, v) for t, v in series.points if not any(a <= t < b for a, b in down)] if down else series.points
+        out.append("".join([f"{prefix}{_number(v)} {int(t)}\n" for t, v in points if v == v]))   # NaN != NaN
     return out
 
 

@@ -8,11 +8,10 @@ import pytest
 
 from obsgen import names
 from obsgen.demo import story
-from obsgen.demo.backfill import backfill, block_seconds, grid_steps
 from obsgen.demo.history import region_history
-from obsgen.demo.levels import recording_levels
 from obsgen.load import load_estate
-from obsgen.localprom import LocalPrometheus
+from obsgen.localprom import LocalPrometheus, backfill, grid_steps, recording_levels
+from obsgen.localprom.blocks import covering_block_seconds
 from obsgen.slo import render as slo_render
 from tests.demo.test_history import bad_ratio
 
@@ -48,11 +47,10 @@ def test_each_series_is_recorded_on_a_grid_every_offset_that_reads_it_lands_on(l
 
 
 def test_blocks_cover_the_history_in_tsdb_block_ranges():
-    assert block_seconds(3 * 3600) == 6 * 3600
-    assert block_seconds(30 * 86400) == 486 * 3600
+    assert covering_block_seconds(3 * 3600) == 6 * 3600
+    assert covering_block_seconds(30 * 86400) == 486 * 3600
 
 
-@pytest.mark.tool("prometheus")
 @pytest.mark.tool("prometheus")
 def test_recorded_windows_match_the_synthetic_truth_exactly(tmp_path):
     estate = load_estate(ROOT)

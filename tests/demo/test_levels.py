@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from obsgen.demo.levels import recording_levels
+from obsgen.localprom import recording_levels
 
 
 def doc(*rules, name="g"):

@@ -24,15 +24,10 @@ class _Running:
     for iterating on the tests without rebuilding the history each run."""
 
     def __init__(self, url: str):
+        from obsgen.localprom import query
+
         self.url = url
-
-    def query(self, expr: str, at: float):
-        import requests
-
-        from obsgen.localprom import Sample
-
-        body = requests.post(self.url + "/api/v1/query", data={"query": expr, "time": at}, timeout=30).json()
-        return [Sample(tuple(sorted(s["metric"].items())), float(s["value"][1])) for s in body["data"]["result"]]
+        self.query = query.client(url).query
 
 
 @pytest.fixture(scope="session")

@@ -21,13 +21,12 @@ from dataclasses import replace
 from pathlib import Path
 
 import requests
-import yaml
 
 from obsgen.localprom import LocalPrometheus
 from obsgen.model import SLO, Estate, EventRatio
 from obsgen.synth import DAY, HOUR, Gap, Incident, Latency, Scenario, stream, write_openmetrics
 from tests.gate import synthetic
-from tests.gate.promfixture import recording_rules, rule_levels
+from tests.gate.promfixture import backfill_rules, recording_rules
 
 END = synthetic.END
 HISTORY = synthetic.HISTORY
@@ -75,14 +74,15 @@ def start(workdir: Path, scenarios: dict[str, Scenario]) -> LocalPrometheus:
     prom.import_openmetrics(files)
     prom.start()
     ruled = [r for r in REGIONS if STORIES[r.name].get("rules", True)]
-    path = workdir / "rules.yml"
-    for level, rules in enumerate(rule_levels(recording_rules(estate(), ruled, shared=True))):
-        path.write_text(yaml.safe_dump({"groups": [{"name": "gate-holes", "interval": "1m", "rules": rules}]}))
-        prom.backfill_rules([[path]], END - HISTORY, END, evaluate_live=False)
+
+    def holes(level: int) -> None:
         if level == 0:
             for name, story in STORIES.items():
                 if "recorded" in story:
                     _delete(prom, name, *story["recorded"])
+
+    backfill_rules(prom, recording_rules(estate(), ruled, shared=True), END - HISTORY, END, workdir / "levels",
+                   group="gate-holes", after_level=holes)
     return prom
 
 

@@ -2,31 +2,14 @@
 rules backfilled over it (level by level: a rule reads only what earlier levels recorded)."""
 from __future__ import annotations
 
-import re
 from pathlib import Path
-
-import yaml
+from typing import Callable
 
 from obsgen import promql
-from obsgen.localprom import LocalPrometheus
+from obsgen.localprom import LocalPrometheus, backfill, recording_levels
 from obsgen.model import applies
 from obsgen.slo import recording
 from obsgen.synth import write_openmetrics
-
-
-def rule_levels(rules: list[dict]) -> list[list[dict]]:
-    """Rules split so that each reads only series recorded by earlier levels."""
-    level: dict[str, int] = {}
-    out: list[list[dict]] = []
-    for rule in rules:
-        refs = [n for n in level if re.search(rf"(?<![\w:]){re.escape(n)}(?![\w:])", rule["expr"])]
-        lvl = 1 + max((level[n] for n in refs), default=-1)
-        level.setdefault(rule["record"], lvl)
-        level[rule["record"]] = max(level[rule["record"]], lvl)
-        while len(out) <= lvl:
-            out.append([])
-        out[lvl].append(rule)
-    return out
 
 
 def narrowed(slo, region_name: str):
@@ -63,11 +46,18 @@ def recording_rules(estate, regions, shared: bool) -> list[dict]:
     return rules
 
 
+def backfill_rules(prom: LocalPrometheus, rules: list[dict], start: int, end: int, workdir: Path,
+                   group: str = "gate-test", after_level: Callable[[int], None] | None = None) -> None:
+    """The rules, as one group, recorded level by level every minute on the grid ending at `end`,
+    as a live server evaluating that group would have recorded them."""
+    documents = [{"groups": [{"name": group, "interval": "1m", "rules": rules}]}]
+    backfill(prom, recording_levels(documents), start, end, 60, workdir, coarse=False, after_level=after_level)
+
+
 def start_prometheus(workdir: Path, estate, regions, scenarios, rules_since: int | None = None) -> LocalPrometheus:
     """A running Prometheus holding the scenarios' history (every raw series carries its region
     label) and the regions' recording rules backfilled from `rules_since` (default: the start
-    of the history) to the end. Every level is evaluated from the same file and group name,
-    so every level shares one evaluation phase, as one group on a live server does."""
+    of the history) to the end."""
     workdir.mkdir(parents=True, exist_ok=True)
     prom = LocalPrometheus(workdir / "prom", evaluation_interval=60)
     files = []
@@ -77,8 +67,6 @@ def start_prometheus(workdir: Path, estate, regions, scenarios, rules_since: int
     prom.start()
     any_scenario = next(iter(scenarios.values()))
     start = any_scenario.start if rules_since is None else rules_since
-    path = workdir / "rules.yml"
-    for rules in rule_levels(recording_rules(estate, regions, shared=len(regions) > 1)):
-        path.write_text(yaml.safe_dump({"groups": [{"name": "gate-test", "interval": "1m", "rules": rules}]}))
-        prom.backfill_rules([[path]], start, any_scenario.end, evaluate_live=False)
+    backfill_rules(prom, recording_rules(estate, regions, shared=len(regions) > 1), start, any_scenario.end,
+                   workdir / "levels")
     return prom

@@ -118,7 +118,7 @@ def test_global_figures_sum_errors_over_requests_of_the_feeding_regions_only(eva
 
 def test_recorded_figures_are_what_the_slo_engine_recorded(prom, evaluation):
     """The gate reads the engine's period counts as they are (no maths of its own on them)."""
-    engine = {(s.metric["service"], s.metric["slo"], s.metric["region"]): s.value
+    engine = {(s.labels["service"], s.labels["slo"], s.labels["region"]): s.value
               for s in prom.query("slo:sli_requests:increase1d", at=synthetic.END)}
     compared = 0
     for r in evaluation.results:

@@ -1,4 +1,5 @@
-"""Synthetic history backfilled into a real Prometheus 2.42, checked against ground truth.
+"""Synthetic history imported into a real Prometheus, recording rules backfilled over it by the
+local-Prometheus kit (obsgen/localprom/), checked against ground truth.
 
 Why the comparisons can be exact: in Prometheus 2.x a range selector ``[1h]``
 evaluated at T selects samples in the closed interval [T-1h, T]. With samples
@@ -14,25 +15,11 @@ import socket
 import time
 
 import pytest
-import requests
 
-from obsgen.localprom import LocalPrometheus, PrometheusError, rule_block_seconds
-from obsgen.synth import (
-    DAY,
-    HOUR,
-    Diurnal,
-    ErrorCounter,
-    Gap,
-    Incident,
-    Latency,
-    Scenario,
-    all_series,
-    counts,
-    latency_counts,
-    sample_value,
-    select,
-    stream,
-)
+from obsgen.localprom import LocalPrometheus, PrometheusError, backfill, recording_levels
+from obsgen.localprom.backfill import MAX_COARSE
+from obsgen.synth import DAY, HOUR, Diurnal, ErrorCounter, Gap, Incident, Latency, Scenario
+from obsgen.synth import all_series, counts, latency_counts, sample_value, select, stream
 
 
 END = 1_700_006_400
@@ -45,18 +32,20 @@ REL = 1e-9  # float rounding only
 
 pytestmark = [pytest.mark.tool("prometheus"), pytest.mark.prometheus_versions("2", "3")]
 
-LEVEL1 = """groups:
-- name: slo-level1
-  rules:
-  - record: svc_code:http_requests:increase5m
-    expr: sum by (svc, code) (increase(http_requests_total[5m]))
-"""
-LEVEL2 = """groups:
-- name: slo-level2
-  rules:
-  - record: svc_code:http_requests:increase5m_sum1h
-    expr: sum_over_time(svc_code:http_requests:increase5m[1h])
-"""
+INCREASE5M = "svc_code:http_requests:increase5m"
+SUM1H = "svc_code:http_requests:increase5m_sum1h"
+# Listed out of order: the kit's levels put the hourly sum above the 5-minute increase it reads.
+RULES = {"groups": [
+    {"name": "slo-sums", "rules": [{"record": SUM1H, "expr": f"sum_over_time({INCREASE5M}[1h])"}]},
+    {"name": "slo-base", "rules": [{"record": INCREASE5M,
+                                    "expr": "sum by (svc, code) (increase(http_requests_total[5m]))"}]},
+]}
+WEB = '{svc=~"we.b",code="200"}'
+# A group the server did not evaluate for an hour (it was down): nothing recorded in [start, end).
+WEB_SERIES = "web:http_requests:series"
+DOWN = (END - 2 * HOUR, END - HOUR)
+RULES["groups"].append({"name": "slo-down", "rules": [{"record": WEB_SERIES,
+                                                        "expr": 'count(http_requests_total{svc=~"we.b"})'}]})
 
 
 def build_scenario() -> Scenario:
@@ -81,19 +70,18 @@ def build_scenario() -> Scenario:
 def env(tmp_path_factory, prometheus_version):
     root = tmp_path_factory.mktemp("localprom")
     sc = build_scenario()
-    (root / "level1.yml").write_text(LEVEL1)
-    (root / "level2.yml").write_text(LEVEL2)
     prom = LocalPrometheus(root / "prom", evaluation_interval=STEP)
     blocks = prom.import_scenario(sc)
     assert blocks == 37  # 3 days of 2h windows, plus the one holding the final sample at END
     with prom:
-        written = prom.backfill_rules([[root / "level1.yml"], [root / "level2.yml"]], sc.start, sc.end)
+        written = backfill(prom, recording_levels([RULES]), sc.start, sc.end, STEP, root / "levels",
+                           down={"slo-down": (DOWN,)})
         yield sc, prom, written
     assert not prom.running
 
 
 def by_svc(samples):
-    return {s.metric.get("svc"): s.value for s in samples}
+    return {s.labels.get("svc"): s.value for s in samples}
 
 
 def test_raw_counters_are_the_exact_synthetic_integers(env):
@@ -176,44 +164,40 @@ def test_requests_under_latency_threshold(env, t, le):
     assert (under, total) == (pytest.approx(truth.under, rel=REL), pytest.approx(truth.total, rel=REL))
 
 
-def test_two_level_rules_backfill_covers_the_whole_history(env):
+def test_two_level_rules_backfill_covers_the_whole_history_on_one_grid_ending_at_the_end(env):
     sc, prom, written = env
-    assert all(n >= 1 for n in written)
-    level1 = prom.query_matrix('svc_code:http_requests:increase5m{svc=~"we.b",code="200"}[4d]', at=END)
-    level2 = prom.query_matrix('svc_code:http_requests:increase5m_sum1h{svc=~"we.b",code="200"}[4d]', at=END)
-    for (series,) in (level1, level2):
-        ts = [t for t, _ in series.points]
-        # Evaluations run every minute at the group's hash-derived phase, from the first
-        # one with input data (level 2 needs a level-1 sample) to the last one before END.
-        assert sc.start < ts[0] <= sc.start + 3 * STEP
-        assert END - STEP < ts[-1] <= END
-        assert len(ts) >= sc.duration // STEP - 3
-        assert {round(t % STEP, 3) for t in ts} == {round(ts[0] % STEP, 3)}
+    (level0,) = prom.query_matrix(f"{INCREASE5M}{WEB}[4d]", at=END)
+    (level1,) = prom.query_matrix(f"{SUM1H}{WEB}[4d]", at=END)
+    # The 5-minute increase every evaluation interval from the first instant with two samples;
+    # the hourly sum, which no rule reads at an offset, on the coarse grid ending at END, from
+    # the first instant with a 5-minute increase behind it.
+    assert [t for t, _ in level0.points] == list(range(sc.start + STEP, END + 1, STEP))
+    assert [t for t, _ in level1.points] == list(range(sc.start + MAX_COARSE, END + 1, MAX_COARSE))
+    # Every sample written was imported: promtool silently drops samples out of time order.
+    stored = prom.query(" + ".join(f"sum(count_over_time({name}[4d]))" for name in (INCREASE5M, SUM1H, WEB_SERIES)),
+                        at=END)
+    assert written == stored[0].value > len(level0.points) + len(level1.points)
 
 
-def test_level2_reads_level1_at_every_evaluation(env):
+def test_a_group_down_for_a_span_records_nothing_in_it(env):
     sc, prom, _ = env
-    (level2,) = prom.query_matrix('svc_code:http_requests:increase5m_sum1h{svc=~"we.b",code="200"}[4d]', at=END)
-    for t, value in level2.points[:: len(level2.points) // 7]:
-        recomputed = prom.query('sum_over_time(svc_code:http_requests:increase5m{svc=~"we.b",code="200"}[1h])', at=t)
+    (series,) = prom.query_matrix(f"{WEB_SERIES}[{3 * HOUR}s]", at=END)
+    expected = [t for t in range(END - 3 * HOUR + STEP, END + 1, STEP) if not DOWN[0] <= t < DOWN[1]]
+    assert [t for t, _ in series.points if t > END - 3 * HOUR] == expected
+    assert {v for _, v in series.points} == {2.0}   # web's two codes
+
+
+def test_level1_reads_level0_at_every_evaluation(env):
+    sc, prom, _ = env
+    (level1,) = prom.query_matrix(f"{SUM1H}{WEB}[4d]", at=END)
+    for t, value in level1.points[:: len(level1.points) // 7]:
+        recomputed = prom.query(f"sum_over_time({INCREASE5M}{WEB}[1h])", at=t)
         assert value == pytest.approx(recomputed[0].value, rel=REL)
-    # Level 1 itself is Prometheus's own increase() at its evaluation times.
-    (level1,) = prom.query_matrix('svc_code:http_requests:increase5m{svc=~"we.b",code="200"}[1h]', at=END)
-    t, value = level1.points[0]
+    # Level 0 itself is Prometheus's own increase() at its evaluation times.
+    (level0,) = prom.query_matrix(f"{INCREASE5M}{WEB}[1h]", at=END)
+    t, value = level0.points[0]
     direct = prom.query('sum(increase(http_requests_total{svc=~"we.b",code="200"}[5m]))', at=t)
     assert value == pytest.approx(direct[0].value, rel=REL)
-
-
-def test_rule_files_are_evaluated_live_after_backfill(env):
-    _, prom, _ = env
-    groups = requests.get(f"{prom.url}/api/v1/rules", timeout=10).json()["data"]["groups"]
-    assert sorted(g["name"] for g in groups) == ["slo-level1", "slo-level2"]
-
-
-def test_rule_block_size_respects_query_points_limit():
-    assert rule_block_seconds(60, 30 * DAY) == 162 * HOUR  # 9720 points per range query
-    assert rule_block_seconds(10, 30 * DAY) == 18 * HOUR
-    assert rule_block_seconds(60, HOUR) == 2 * HOUR
 
 
 def port_open(port: int) -> bool:

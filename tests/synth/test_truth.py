@@ -2,28 +2,9 @@
 
 import pytest
 
-from obsgen.synth import (
-    DAY,
-    Counts,
-    LatencyCounts,
-    HOUR,
-    Diurnal,
-    ErrorCounter,
-    Gap,
-    Incident,
-    Latency,
-    Scenario,
-    all_series,
-    bucket_series,
-    counts,
-    histogram_count_series,
-    increase,
-    latency_counts,
-    sample_value,
-    select,
-    stream,
-    stream_samples,
-)
+from obsgen.synth import DAY, HOUR, Counts, Diurnal, ErrorCounter, Gap, Incident, Latency, LatencyCounts, Scenario
+from obsgen.synth import all_series, bucket_series, counts, histogram_count_series, increase, latency_counts
+from obsgen.synth import sample_value, select, stream, stream_samples
 
 END = 1_700_006_400  # a multiple of 2h, like a TSDB block boundary
 STEP = 60

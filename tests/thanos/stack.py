@@ -36,7 +36,7 @@ from obsgen.render.prometheus_config import NODES_SD, SELF_TARGET, SERVICES_SD
 from obsgen.render.thanos import units
 from obsgen.localprom import LocalPrometheus
 from obsgen.synth import write_openmetrics
-from tests.gate.promfixture import recording_rules, rule_levels
+from tests.gate.promfixture import backfill_rules, recording_rules
 from tests.thanos import live_estate
 from tests.thanos.conftest import ROOT
 from tests.thanos.processes import Process, free_port, wait_for
@@ -253,10 +253,7 @@ class Stack:
         try:
             rules = [rule for rule in recording_rules(live_estate.estate(), feeding, shared=True)
                      if rule["record"].split(":")[1] in COUNTS]
-            path = scratch / "rules.yml"
-            for level in rule_levels(rules):   # one file and group name: one evaluation phase
-                path.write_text(yaml.safe_dump({"groups": [{"name": "live", "interval": "1m", "rules": level}]}))
-                prom.backfill_rules([[path]], self.end - live_estate.HISTORY, self.end, evaluate_live=False)
+            backfill_rules(prom, rules, self.end - live_estate.HISTORY, self.end, scratch / "levels", group="live")
         finally:
             prom.stop()
         promtool = tools.promtool()
