@@ -137,7 +137,11 @@ def run(tree, tmp_path_factory):
             elif p.act == "resolve":
                 _post(urls[p.where], p.labels, began, dt.datetime.now(dt.timezone.utc))
         time.sleep(max(0.0, start + END - time.monotonic()))
-        return {p.name: [(n, n.at - start) for n in sink.of(p.name)] for p in PROBES}
+        heard = {p.name: [(n, n.at - start) for n in sink.of(p.name)] for p in PROBES}
+        leads = {p.name: [round(t, 2) for n, t in heard[p.name] if n.receiver.endswith(f"/{p.lead}")]
+                 for p in PROBES if p.lead}
+        print(f"\nthe leads heard (seconds after the post; 1 s = 1 minute): {leads}")
+        return heard
     finally:
         for proc in procs:
             proc.stop()
