@@ -30,6 +30,7 @@ REGION_RENDERERS: list[Callable[[Estate, Region], dict]] = [
     pipelines.render_loki_retention,
     pipelines.render_elasticsearch,
     pipelines.render_elastalert,
+    pipelines.render_kibana,
     thanos.render,
 ]
 GLOBAL_RENDERERS: list[Callable[[Estate], dict]] = [

@@ -195,6 +195,10 @@ def slo_test_file(slo_id: str) -> str:
     return f"prometheus/tests/slo-{slo_id}.test.yml"
 
 
+# SLOs proven by equivalence (obsgen/slo/shapes.py): each proof file and the rule files of its shape
+SLO_SHAPES_INDEX = "prometheus/tests/slo-shapes.yml"
+
+
 def slo_group(slo_id: str) -> str:
     return rule_group(f"slo-{slo_id}")
 
@@ -305,8 +309,15 @@ def kibana_dashboard_id(region: str, dashboard: str) -> str:
     return f"{KIBANA_ID_PREFIX}-{region}-{dashboard}"
 
 
-def kibana_visualization_id(region: str, dashboard: str, slug: str) -> str:
-    return f"{KIBANA_ID_PREFIX}-{region}-{dashboard}-{slug}"
+def kibana_chart_slug(title: str) -> str:
+    """A chart's part of its visualization's id: "Top Error Messages" -> top-error-messages."""
+    import re
+
+    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+
+
+def kibana_visualization_id(region: str, dashboard: str, chart_title: str) -> str:
+    return f"{KIBANA_ID_PREFIX}-{region}-{dashboard}-{kibana_chart_slug(chart_title)}"
 
 
 def kibana_data_view_id(region: str, stream: str) -> str:

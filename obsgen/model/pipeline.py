@@ -128,3 +128,42 @@ class LogPipeline:
     @property
     def kind(self) -> str:
         return "log pipeline"
+
+
+@dataclass(frozen=True)
+class LogChart:
+    """One visualization of a log dashboard: a Kibana aggregation-based visualization over one
+    stream's data streams. What it counts is `metric` over the records that match `where` (KQL),
+    bucketed by time (`over_time`), by the terms of `by` (outermost first), by the value ranges of
+    a numeric field (`histogram`, a heatmap's rows), or by named KQL `steps` (a funnel)."""
+
+    title: str
+    stream: str                    # the LogIndex stream it reads: app-logs
+    chart: str                     # line | bar | horizontal_bar | table | heatmap | pie | metric
+    where: str = ""                # KQL every counted record matches: 'level : "ERROR"'
+    over_time: bool = False        # x axis: a date histogram on @timestamp
+    by: tuple[str, ...] = ()       # terms buckets, outermost first
+    top: int = 10                  # how many terms of each `by` field
+    metric: str = "count"          # count, or <sum|avg|max|min|unique>:<field>
+    histogram: str | None = None   # a numeric field bucketed by `interval` (a heatmap's rows)
+    interval: float = 1.0
+    steps: Mapping[str, str] = field(default_factory=dict)   # funnel: step label -> KQL, in order
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class LogDashboard:
+    """A Kibana dashboard of log charts (seed 6.4 log_analysis.kibana_dashboards), generated for
+    every region whose Elasticsearch stores logs, reading only the data streams that cluster holds."""
+
+    name: str                      # file and saved-object id: operational
+    title: str
+    charts: tuple[LogChart, ...]
+    description: str = ""
+    time_from: str = "now-24h"
+    refresh: str = "1m"
+    site: Site = field(default_factory=caller_site, compare=False, repr=False)
+
+    @property
+    def kind(self) -> str:
+        return "log dashboard"

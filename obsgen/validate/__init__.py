@@ -11,9 +11,9 @@ from pathlib import Path
 
 from obsgen.model import Estate
 from obsgen.model.dashboard import Dashboard, GrafanalibDashboard
-from obsgen.model.pipeline import LogAlert, LogCollector, LogIndex, LogPipeline
+from obsgen.model.pipeline import LogAlert, LogCollector, LogDashboard, LogIndex, LogPipeline
 from obsgen.model.release import ReleasePolicy
-from obsgen.validate import alert, alertmanager, dashboard, pipeline, region, release, safety, slo, types
+from obsgen.validate import alert, alertmanager, dashboard, log_dashboard, pipeline, region, release, safety, slo, types
 from obsgen.validate.checker import Checker
 
 __all__ = ["Checker", "validate"]
@@ -27,6 +27,7 @@ KIND_CHECKS = {
     LogCollector: pipeline.check_collector,
     LogAlert: pipeline.check_alert,
     LogPipeline: pipeline.check_pipeline,
+    LogDashboard: log_dashboard.check,
 }
 
 

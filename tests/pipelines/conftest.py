@@ -15,7 +15,8 @@ def estate():
 
 
 RENDERERS = (pipelines.render_fluentbit, pipelines.render_kubernetes, pipelines.render_loki_rules,
-             pipelines.render_loki_retention, pipelines.render_elasticsearch, pipelines.render_elastalert)
+             pipelines.render_loki_retention, pipelines.render_elasticsearch, pipelines.render_elastalert,
+             pipelines.render_kibana)
 
 
 def pipeline_tree(estate) -> dict[str, bytes]:

@@ -57,6 +57,19 @@ def pipeline(**over) -> str:
     return I + f"X = LogPipeline({', '.join(f'{k}={v!r}' for k, v in fields.items())})\n"
 
 
+WEB = ("from obsgen.model.pipeline import LogChart, LogDashboard, LogIndex\n"
+       "W = LogIndex(name='web_logs', stream='web-logs', pattern='web-logs-{region}-{date}', retention='30d', shards=1, "
+       "replicas=0, pii_fields=('user_email',), mappings={'@timestamp': 'date', 'service': 'keyword', 'message': 'text', "
+       "'bytes': 'long', 'location': 'geo_point', 'user_email': 'keyword'})\n")
+
+
+def board(name="ops", **chart) -> str:
+    fields = dict(title="Errors", stream="web-logs", chart="line", over_time=True, by=("service",))
+    fields.update(chart)
+    return WEB + (f"X = LogDashboard(name={name!r}, title='Ops', "
+                  f"charts=(LogChart({', '.join(f'{k}={v!r}' for k, v in fields.items())}),))\n")
+
+
 # (sentence id, pipelines/bad.py, line, words expected in the message)
 CASES = [
     ("a collector in an unknown region", collector(region="mars"), 2, ["log collector mars", "unknown region 'mars'"]),
@@ -127,6 +140,19 @@ CASES = [
     ("a log alert with neither a stream nor LogQL", alert(expr=""), 2, ["log alert Broken", "give stream"]),
     ("a log alert with a malformed window", alert(expr="", stream="app-logs", count=5, window="five minutes"), 2, ["log alert Broken", "window"]),
     ("a log alert name with a space", alert(name="High Error Rate"), 2, ["log alert 'High Error Rate'", "letters, digits"]),
+    ("a log chart on a stream no index defines", board(stream="debug-logs"), 3,
+     ["log dashboard ops: chart 'Errors'", "stream 'debug-logs' is no LogIndex's stream"]),
+    ("a log chart grouped by a field its stream does not map", board(by=("host",)), 3,
+     ["log dashboard ops: chart 'Errors'", "by: field 'host' is not mapped in stream 'web-logs'"]),
+    ("a log chart grouped by a map point", board(by=("location",)), 3, ["by: field 'location' is a geo_point"]),
+    ("a log chart grouped by personal data", board(by=("user_email",)), 3, ["by: 'user_email' is personal data"]),
+    ("a log chart summing a text field", board(metric="sum:message"), 3, ["metric 'sum:message': field 'message' is a text, not a number"]),
+    ("a log chart metric that is no aggregation", board(metric="median"), 3, ["metric must be count or"]),
+    ("a log chart filtering on a field its stream does not map", board(where='level : "ERROR"'), 3,
+     ["where: field 'level' is not mapped in stream 'web-logs'", "matches nothing"]),
+    ("a log chart of an unknown kind", board(chart="sankey"), 3, ["unknown chart 'sankey'"]),
+    ("a heatmap without rows", board(chart="heatmap", by=()), 3, ["a heatmap needs over_time and one row field"]),
+    ("a log dashboard name that cannot name a file", board(name="Ops Board"), 3, ["log dashboard 'Ops Board'", "lower-case"]),
 ]
 
 
