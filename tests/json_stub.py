@@ -14,7 +14,7 @@ class Recorded:
     method: str
     path: str
     headers: dict
-    body: dict | None
+    body: dict | bytes | None
 
 
 class JsonStub:
@@ -36,7 +36,9 @@ class JsonStub:
 
             def _handle(self):
                 length = int(self.headers.get("Content-Length") or 0)
-                body = json.loads(self.rfile.read(length)) if length else None
+                raw = self.rfile.read(length) if length else b""
+                # JSON bodies parsed; anything else (a multipart upload) kept as bytes
+                body = json.loads(raw) if raw and "json" in self.headers.get("Content-Type", "json") else (raw or None)
                 stub.requests.append(Recorded(self.command, self.path, dict(self.headers), body))
                 status, doc = stub.route(self.command, self.path, dict(self.headers), body)
                 raw = json.dumps(doc).encode()

@@ -7,10 +7,12 @@ returning Changes, and add one line below."""
 from obsgen.apply.base import Applier, Change
 from obsgen.apply.elasticsearch import ElasticsearchApplier
 from obsgen.apply.grafana import GrafanaApplier
+from obsgen.apply.kibana import KibanaApplier
 
 APPLIERS: dict[str, Applier] = {
     ElasticsearchApplier.name: ElasticsearchApplier(),
     GrafanaApplier.name: GrafanaApplier(),
+    KibanaApplier.name: KibanaApplier(),
 }
 
 __all__ = ["APPLIERS", "Applier", "Change"]

@@ -25,10 +25,10 @@ from obsgen.errors import EXIT_FAIL, EXIT_USAGE
               help="Sample lines per log pipeline, run through _ingest/pipeline/_simulate "
                    "(default: ROOT/tests/pipelines/corpus when it exists).")
 def apply(target, region, url, dry_run, credentials_file, root, out, corpus):
-    """Push the rendered configuration of one region to a live system: Elasticsearch index
-    templates and ILM policies, or Grafana dashboards. Credentials: <PREFIX>_API_KEY, or
-    <PREFIX>_USERNAME and <PREFIX>_PASSWORD, with PREFIX=OBSGEN_ELASTICSEARCH or OBSGEN_GRAFANA;
-    never printed."""
+    """Push the rendered configuration of one region to a live system: Elasticsearch ILM
+    policies, ingest pipelines and index templates, Grafana dashboards, or Kibana's log
+    dashboards. Credentials: <PREFIX>_API_KEY, or <PREFIX>_USERNAME and <PREFIX>_PASSWORD, with
+    PREFIX=OBSGEN_ELASTICSEARCH, OBSGEN_GRAFANA or OBSGEN_KIBANA; never printed."""
     from obsgen.apply import base, credentials
     from obsgen.apply.http import ApplyError, Client
 
