@@ -6,7 +6,7 @@ from obsgen.model import Estate, Region, applies
 from obsgen.policy import burn_rates
 from obsgen.render.global_rules import region_matcher
 from obsgen.render.prometheus_rules import group_file
-from obsgen.slo import alerts, proofs, recording
+from obsgen.slo import alerts, proofs, recording, shapes
 
 
 def slos_in(estate: Estate, region: Region):
@@ -15,20 +15,54 @@ def slos_in(estate: Estate, region: Region):
 
 def render(estate: Estate, region: Region) -> dict[str, dict]:
     """One rule file and group per SLO: its recordings in dependency order, then its alerts."""
-    return {
-        names.slo_rules_file(slo.id): group_file(
-            f"slo-{slo.id}", recording.rules(slo, region) + alerts.rules(slo, region), region.evaluation_interval)
-        for slo in slos_in(estate, region)
-    }
+    return {names.slo_rules_file(slo.id): doc for slo, doc in _rule_files(estate, region)}
+
+
+def rule_rows(slo, region: Region) -> list[dict]:
+    return recording.rules(slo, region) + alerts.rules(slo, region)
 
 
 def render_tests(estate: Estate, region: Region) -> dict[str, dict]:
-    files = {}
-    for slo in slos_in(estate, region):
-        doc = proofs.test_file(slo, region)
-        if doc is not None:
-            files[names.slo_test_file(slo.id)] = doc
+    """A proof per SLO shape (obsgen/slo/shapes.py): the first SLO of each shape gets its proof
+    file; the others are listed in the region's shapes index, each with its renaming."""
+    files, index = {}, []
+    first: dict[str, tuple] = {}
+    for slo, doc in _rule_files(estate, region):
+        body = doc["groups"][0]
+        shape = shapes.key(slo, region, body["rules"], body.get("interval"))
+        if shape in first:
+            proven, same = first[shape]
+            if same is not None:
+                same.append({"rules": _rules_path(slo), "renaming": shapes.renaming(proven, slo)})
+            continue
+        proof = proofs.test_file(slo, region)
+        same = None
+        if proof is not None:
+            files[names.slo_test_file(slo.id)] = proof
+            same = []
+            index.append({"proof": names.slo_test_file(slo.id).rsplit("/", 1)[-1], "rules": _rules_path(slo),
+                          "same_shape": same})
+        first[shape] = (slo, same)
+    index = [entry for entry in index if entry["same_shape"]]
+    if index:
+        files[names.SLO_SHAPES_INDEX] = {"shapes": index}
     return files
+
+
+def _rules_path(slo) -> str:
+    return f"../rules/{names.slo_rules_file(slo.id).rsplit('/', 1)[-1]}"
+
+
+_LAST: tuple = (None, None, None)   # render and render_tests of one region share its rule files
+
+
+def _rule_files(estate: Estate, region: Region) -> list[tuple]:
+    global _LAST
+    if _LAST[0] is not estate or _LAST[1] is not region:
+        found = [(slo, group_file(f"slo-{slo.id}", rule_rows(slo, region), region.evaluation_interval))
+                 for slo in slos_in(estate, region)]
+        _LAST = (estate, region, found)
+    return _LAST[2]
 
 
 def render_global(estate: Estate) -> dict[str, dict]:
