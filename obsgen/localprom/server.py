@@ -17,7 +17,7 @@ import requests
 import yaml
 
 from obsgen import tools
-from obsgen.gate.http import Sample, Series
+from obsgen.gate.http import Client, Sample, Series
 from obsgen.localprom import blocks, query
 from obsgen.synth import BLOCK_SECONDS, Scenario
 
@@ -75,7 +75,7 @@ class LocalPrometheus:
         self._proc: subprocess.Popen | None = None
         self._staging_seq = 0
         self._lock = threading.Lock()
-        self._client = None
+        self._client: Client | None = None
         self.tsdb_dir.mkdir(parents=True, exist_ok=True)
 
     # -- lifecycle ---------------------------------------------------------
@@ -221,7 +221,7 @@ class LocalPrometheus:
 
     # -- queries -----------------------------------------------------------
 
-    def client(self):
+    def client(self) -> Client:
         """The gate's HTTP client on this server (one per run of the process)."""
         if self._client is None:
             self._client = query.client(self.url)
