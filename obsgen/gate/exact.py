@@ -11,7 +11,9 @@ and its increase booked once, and a series with no earlier sample counts from it
 
 A counter that went down in a tile reset. A tile counts then its increase up to the reset
 (its largest sample, which is the last before the reset, minus the sample before the tile) plus
-the value after it: exact for one reset per tile however often the target is scraped.
+the value after it: exact for one reset per tile however often the target is scraped. A series
+with no sample before a tile (new, or back after more than L) counts from its first sample in
+the tile (its smallest, unless it also reset there).
 
 Subqueries step on multiples of their step in absolute time, not on t: the tiles' selectors
 read `offset -d`, d = t mod E, so that the steps a, a - E, ... (a = t - d) read the tiles
@@ -62,7 +64,8 @@ class _Tiles:
         new = f"last_over_time({selector}[{_text(e)}]{shift})"
         top = f"max_over_time({selector}[{_text(e)}]{shift})"
         before = f"last_over_time({selector}[{_text(self.lookback)}] offset {_text(e - d)})"
-        tile = f"(({new} - {before}) >= 0 or (clamp_min({top} - {before}, 0) + {new}))"
+        bottom = f"min_over_time({selector}[{_text(e)}]{shift})"
+        tile = f"(({new} - {before}) >= 0 or (clamp_min({top} - {before}, 0) + {new}) or ({new} - {bottom}))"
         grouping = f" by ({', '.join(by)})" if by else ""
         return f"sum{grouping} (sum_over_time({tile}[{_text(self.span)}:{_text(e)}]))"
 
