@@ -37,6 +37,14 @@ def global_view(c, estate: Estate) -> None:
                 c.fail(gv, "global view", f"{field} is not an http(s) URL: {getattr(gv, field)!r}")
         for field in ("retention_raw", "retention_5m", "retention_1h"):
             c.duration(gv, "global view", field, getattr(gv, field))
+        # `thanos compact` refuses to start otherwise (v0.42 cmd/thanos/compact.go): with downsampling
+        # on, raw blocks must outlive the 40 hours after which their 5m copy is made, and 5m blocks
+        # the 10 days after which their 1h copy is made.
+        for field, floor, why in (("retention_raw", 40 * 3600, "40h, when the 5m copy is made"),
+                                  ("retention_5m", 10 * 86400, "10d, when the 1h copy is made")):
+            if duration.seconds(getattr(gv, field)) < floor:
+                c.fail(gv, "global view", f"{field} {getattr(gv, field)} is shorter than {why}: "
+                                          "thanos compact refuses to start")
 
 
 def _lookback(c, r: Region, what: str) -> None:

@@ -73,6 +73,8 @@ CASES = [
     ("a recording rule with a bad name", A + "X = Recording(name='1bad', expr='up', group='g')\n", 2, ["recording rule 1bad", "invalid metric name"]),
     ("a duplicate recording rule", A + "X = Recording(name='r:x', expr='up', group='g')\nY = Recording(name='r:x', expr='up', group='g')\n", 3, ["recording rule r:x", "defined twice"]),
     ("a global rule that does not parse", A + "X = GlobalRecording(name='global:x', expr='sum(', group='g')\n", 2, ["global recording rule global:x", "not valid PromQL"]),
+    ("a raw retention thanos compact refuses", A + "X = GlobalView(query_url='https://q.example', ruler_name='r', alertmanager_url='https://a.example', object_storage='s3://b', retention_raw='36h', retention_5m='30d', retention_1h='1y')\n", 2, ["global view", "retention_raw 36h is shorter than 40h"]),
+    ("a 5m retention thanos compact refuses", A + "X = GlobalView(query_url='https://q.example', ruler_name='r', alertmanager_url='https://a.example', object_storage='s3://b', retention_raw='7d', retention_5m='9d', retention_1h='1y')\n", 2, ["global view", "retention_5m 9d is shorter than 10d"]),
     ("two global views", A + "V = dict(query_url='https://q.example', ruler_name='r', alertmanager_url='https://a.example', object_storage='s3://b', retention_raw='7d', retention_5m='30d', retention_1h='1y')\nX = GlobalView(**V)\nY = GlobalView(**V)\n", 4, ["global view", "more than one"]),
     ("an objective over 100%", A + slo(objective=100.5), 2, ["slo api/availability", "between 0 and 100"]),
     ("an override for an unknown region", A + slo(objective_overrides={"mars": 99.0}), 2, ["slo api/availability", "unknown region 'mars'"]),
