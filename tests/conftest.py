@@ -25,6 +25,12 @@ TEST_ONLY = {
     "node": "Node.js (Debian's nodejs)",
     "openssl": "Debian's openssl",
 }
+# Tools the tests run from a virtualenv of their own (scripts/setup --with-test-tools), not on PATH:
+# the command its package installs last, beside the virtualenv's python.
+VENV_TOOLS = {
+    # ElastAlert 2 pins elasticsearch 7.10.1; obsgen uses the official client 9
+    "elastalert2": tools.cache_root() / "elastalert2-2.19.0" / "bin" / "elastalert",
+}
 PROMETHEUS = ("prometheus", "promtool")  # of the test's Prometheus version
 DEFAULT_VERSIONS = ("3",)
 
@@ -67,6 +73,8 @@ def _missing(name: str, version: str | None) -> str | None:
     """What is missing for tool `name`, or None."""
     if name == "obsgen":  # obsgen itself in subprocesses: slow, not missing
         return None
+    if name in VENV_TOOLS:
+        return None if VENV_TOOLS[name].is_file() else f"{name} (a virtualenv at {VENV_TOOLS[name].parents[1]})"
     if name in TEST_ONLY:
         return None if shutil.which(name) else f"{name} ({TEST_ONLY[name]})"
     key = name + (version or tools.DEFAULT_PROMETHEUS) if name in PROMETHEUS else name
