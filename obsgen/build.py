@@ -6,6 +6,7 @@ import os
 from typing import Callable
 
 from obsgen import names, serialize
+from obsgen.errors import ObsgenError
 from obsgen.model import Estate, Region
 from obsgen.render import (
     alert_tests, alertmanager, global_rules, grafana, pipelines, prometheus_config, prometheus_rules, thanos,
@@ -46,7 +47,7 @@ MAX_NAME_BYTES = 255     # one path component (Linux NAME_MAX)
 MAX_PATH_BYTES = 1024    # a whole path under generated/, well inside PATH_MAX
 
 
-class BuildError(Exception):
+class BuildError(ObsgenError):
     """Rendered paths that cannot be written as they are: one line, exit 2. The loader's checks
     name the definition; this is the last guard, naming the renderer."""
 

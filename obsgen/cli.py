@@ -9,8 +9,8 @@ from pathlib import Path
 import click
 
 from obsgen import names
-from obsgen.errors import DefinitionError
-from obsgen.cli_common import EXIT_FAIL, EXIT_OK, EXIT_USAGE, load_or_exit, out_option, root_option
+from obsgen.cli_common import load_or_exit, out_option, root_option
+from obsgen.errors import EXIT_FAIL, EXIT_OK, EXIT_USAGE, ObsgenError
 
 PROGRESS_AFTER = 2.0   # seconds: a command quieter than this prints no progress
 
@@ -28,15 +28,15 @@ class Progress:
 
 
 class _Main(click.Group):
-    """Bad input is the user's (one line, exit 2); any other exception is obsgen's own bug: one
-    line asking for a report, exit 1, and the traceback with `obsgen -v`."""
+    """Bad input is the user's (one line, the error's exit status); any other exception is obsgen's
+    own bug: one line asking for a report, exit 1, and the traceback with `obsgen -v`."""
 
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
-        except DefinitionError as exc:
+        except ObsgenError as exc:
             click.echo(f"error: {exc.one_line()}", err=True)
-            sys.exit(EXIT_USAGE)
+            sys.exit(exc.exit_code)
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit, KeyboardInterrupt):
             raise
         except Exception as exc:
@@ -66,8 +66,8 @@ def build(root: Path, out: Path | None, check: bool):
 
     Only a tree obsgen wrote is replaced: --out may not hold the estate or the repository, and a
     file added by hand under it stops the build."""
-    from obsgen.build import BuildError, render_tree
-    from obsgen.writer import OutputError, diff, write_tree
+    from obsgen.build import render_tree
+    from obsgen.writer import diff, write_tree
 
     # Both paths are fixed before a definition module runs (one that calls os.chdir is refused).
     root = Path(os.path.abspath(root))
@@ -75,10 +75,7 @@ def build(root: Path, out: Path | None, check: bool):
     progress = Progress("obsgen build")
     estate = load_or_exit(root)
     progress.step("definitions loaded and validated")
-    try:
-        tree = render_tree(estate, progress=progress.step)
-    except BuildError as exc:
-        _fail(str(exc))
+    tree = render_tree(estate, progress=progress.step)   # BuildError: the user's, exit 2 (see _Main)
     progress.step(f"{len(tree)} files rendered")
     if check:
         problems = diff(out, tree)
@@ -89,16 +86,8 @@ def build(root: Path, out: Path | None, check: bool):
             sys.exit(EXIT_FAIL)
         click.echo(f"{out} is up to date ({len(tree)} files)")
         return
-    try:
-        write_tree(out, tree, root=root)
-    except OutputError as exc:
-        _fail(str(exc))
+    write_tree(out, tree, root=root)   # OutputError: the user's, exit 2 (see _Main)
     click.echo(f"wrote {len(tree)} files to {out}")
-
-
-def _fail(message: str):
-    click.echo(f"error: {' '.join(message.split())}", err=True)
-    sys.exit(EXIT_USAGE)
 
 
 @main.command("test")

@@ -1,4 +1,4 @@
-"""What every command shares: exit statuses, the estate options, loading with a clean error."""
+"""What every command shares: the estate options, loading with a clean error."""
 from __future__ import annotations
 
 import sys
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from obsgen.errors import EXIT_FAIL, EXIT_OK, EXIT_USAGE, DefinitionError  # noqa: F401 (re-exported)
+from obsgen.errors import EXIT_USAGE, DefinitionError
 
 root_option = click.option(
     "--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."),

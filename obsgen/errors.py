@@ -1,4 +1,4 @@
-"""Exit statuses, the one error type a definition can raise, and where it points."""
+"""Exit statuses, the errors that carry them, and where a definition points."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -24,16 +24,21 @@ class Site:
 UNKNOWN_SITE = Site("<unknown>", 0)
 
 
-class DefinitionError(Exception):
-    """Bad input in the estate's definitions. The CLI prints it on one line and exits 2."""
+class ObsgenError(Exception):
+    """A refusal the user can act on (bad input, an output obsgen may not write): the CLI prints
+    it on one line and exits with its exit_code. Any other exception is obsgen's own bug."""
 
     exit_code = EXIT_USAGE
+
+    def one_line(self) -> str:
+        return " ".join(str(self).split())
+
+
+class DefinitionError(ObsgenError):
+    """Bad input in the estate's definitions, at its file and line: exit 2."""
 
     def __init__(self, site: Site, obj: str, message: str):
         super().__init__(f"{site}: {obj}: {message}")
         self.site = site
         self.obj = obj
         self.message = message
-
-    def one_line(self) -> str:
-        return " ".join(str(self).split())

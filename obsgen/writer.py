@@ -19,13 +19,14 @@ from pathlib import Path
 from typing import Callable
 
 from obsgen import names
+from obsgen.errors import ObsgenError
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 _LEGACY_HEAD = 600   # an unmarked tree of an older obsgen: each file names obsgen this early
 
 
-class OutputError(Exception):
+class OutputError(ObsgenError):
     """The output directory cannot or may not be written. The CLI prints it on one line, exit 2."""
 
 

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import click
 
-from obsgen.gate.result import CANNOT_EVALUATE, EXIT_CANNOT_EVALUATE, EXIT_PASS, EXIT_USAGE
+from obsgen.errors import EXIT_CANNOT_EVALUATE, EXIT_OK, EXIT_USAGE
+from obsgen.gate.result import CANNOT_EVALUATE
 
 
 def _fail_usage(message: str):
@@ -143,7 +144,7 @@ def run(mode: str, *, root, regions, services, slos, at_text, config_path, endpo
     _report(evaluation, as_json=as_json, junit_path=junit_path, markdown_path=markdown_path,
             html_path=html_path, verbose=verbose)
     if mode == "status":
-        sys.exit(EXIT_CANNOT_EVALUATE if evaluation.decision == CANNOT_EVALUATE else EXIT_PASS)
+        sys.exit(EXIT_CANNOT_EVALUATE if evaluation.decision == CANNOT_EVALUATE else EXIT_OK)
     sys.exit(evaluation.exit_status)
 
 

@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Literal
 
-from obsgen.errors import EXIT_CANNOT_EVALUATE, EXIT_FAIL, EXIT_USAGE  # noqa: F401 (re-exported)
-from obsgen.errors import EXIT_OK as EXIT_PASS
+from obsgen.errors import EXIT_CANNOT_EVALUATE, EXIT_FAIL, EXIT_OK
 
 # --- decisions and exit statuses ---------------------------------------------------------------
 Decision = Literal["pass", "warn", "fail", "cannot-evaluate"]
@@ -24,7 +23,7 @@ CANNOT_EVALUATE: Decision = "cannot-evaluate"
 SEVERITY_ORDER: tuple[Decision, ...] = (CANNOT_EVALUATE, FAIL, WARN, PASS)
 
 # A warning lets the release go on (exit 0) and is reported; cannot-evaluate is never 0.
-EXIT_STATUS: dict[str, int] = {PASS: EXIT_PASS, WARN: EXIT_PASS, FAIL: EXIT_FAIL,
+EXIT_STATUS: dict[str, int] = {PASS: EXIT_OK, WARN: EXIT_OK, FAIL: EXIT_FAIL,
                                CANNOT_EVALUATE: EXIT_CANNOT_EVALUATE}
 
 # Where a figure came from.

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from obsgen.cli_common import EXIT_USAGE
+from obsgen.errors import EXIT_USAGE
 from obsgen.errors import DefinitionError
 
 EPILOG = "Exit status: 0 written; 2 a document obsgen cannot map (file:line, object and field named), or --out exists."

@@ -76,6 +76,8 @@ def _import(root: Path, path: Path):
         raise DefinitionError(site, f"module {name}", f"calls sys.exit({exc.code!r}) on import; "
                                                       "a definition module must only define") from None
     except Exception as exc:  # the module's own code failed while importing
+        if _raised_in_obsgen(root, exc):
+            raise   # obsgen's own bug: the CLI reports it as one (exit 1), never as the user's definition
         site = _failure_site(root, path, exc)
         raise DefinitionError(
             site, f"module {name}", f"raised {type(exc).__name__} on import: {exc}"
@@ -107,6 +109,22 @@ def _failure_site(root: Path, path: Path, exc: BaseException) -> Site:
         if not frame.filename.startswith(PACKAGE_DIR):
             best = Site(_relative(root, frame.filename), frame.lineno or 0)
     return best
+
+
+def _raised_in_obsgen(root: Path, exc: BaseException) -> bool:
+    """Whether the failure passed through obsgen's own code after the definition's last frame
+    (a model constructor's helper, not a library the definition called)."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    inside = [i for i, f in enumerate(frames) if _in_root(root, f.filename) and not f.filename.startswith(PACKAGE_DIR)]
+    return bool(inside) and any(f.filename.startswith(PACKAGE_DIR) for f in frames[inside[-1] + 1:])
+
+
+def _in_root(root: Path, filename: str) -> bool:
+    try:
+        Path(filename).resolve().relative_to(root)
+        return True
+    except ValueError:
+        return False
 
 
 def _relative(root: Path, filename: str) -> str:

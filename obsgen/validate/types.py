@@ -66,10 +66,7 @@ def check(obj, site: Site, what: str, path: str = "") -> None:
 
 @lru_cache(maxsize=None)
 def _hints(cls) -> dict:
-    try:
-        return typing.get_type_hints(cls)
-    except Exception:   # an annotation this Python cannot resolve: nothing to check by type
-        return {}
+    return typing.get_type_hints(cls)   # a model annotation that does not resolve is obsgen's bug: let it surface
 
 
 def _mismatch(value, hint) -> str | None:

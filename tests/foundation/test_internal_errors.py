@@ -2,10 +2,13 @@
 one line that says so and asks for a report, exit 1, the traceback only with `obsgen -v`."""
 from __future__ import annotations
 
+import types
+
 import pytest
 from click.testing import CliRunner
 
 from obsgen import errors
+from obsgen import site as site_module
 from obsgen.cli import main
 from obsgen.validate import alertmanager as cross_kind_checks
 from tests.foundation.estate_builder import write_estate
@@ -24,6 +27,26 @@ def test_a_bug_in_obsgen_is_reported_as_a_bug_never_as_a_bad_definition(tmp_path
     assert "internal error (KeyError" in result.output and "please report" in result.output
     assert "malformed definition" not in result.output
     assert ("Traceback" in result.output) == verbose
+
+
+@pytest.mark.parametrize("verbose", [False, True], ids=["without -v", "with -v"])
+def test_a_bug_in_obsgen_while_a_definition_imports_is_a_bug_not_the_modules_error(tmp_path, monkeypatch, verbose):
+    root = write_estate(tmp_path)
+    # obsgen's code that runs inside a definition's import: every model object records its site
+    monkeypatch.setattr(site_module, "sys", types.SimpleNamespace(_getframe=_bug))
+    result = CliRunner().invoke(main, [*(["-v"] if verbose else []), "build", "--root", str(root)])
+    assert result.exit_code == errors.EXIT_FAIL, result.output
+    assert "internal error (KeyError" in result.output and "please report" in result.output
+    assert "on import" not in result.output and "error: rules/" not in result.output
+    assert ("Traceback" in result.output) == verbose
+
+
+def test_a_definition_that_raises_through_a_library_is_still_the_users_error(tmp_path):
+    root = write_estate(tmp_path)
+    (root / "rules" / "bad.py").write_text("import json\n\nX = json.loads('{')\n")
+    result = CliRunner().invoke(main, ["build", "--root", str(root)])
+    assert result.exit_code == errors.EXIT_USAGE, result.output
+    assert result.output.strip().splitlines()[-1].startswith("error: rules/bad.py:3: module rules.bad: raised JSONDecodeError")
 
 
 FIELDS = [

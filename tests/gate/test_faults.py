@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from obsgen.cli import main
-from obsgen.gate.result import EXIT_CANNOT_EVALUATE
+from obsgen.errors import EXIT_CANNOT_EVALUATE
 from tests.gate import synthetic
 from tests.gate.estate_root import write_root
 from tests.gate.fakeprom import FakePrometheus
