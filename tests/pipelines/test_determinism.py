@@ -10,7 +10,7 @@ from tests.pipelines.conftest import pipeline_tree
 from tests.pipelines.node import ROOT
 
 RENDERERS = ROOT / "obsgen" / "render" / "pipelines"
-LOG_DIRS = ("/fluent-bit/", "/loki/", "/elasticsearch/", "/elastalert/")
+LOG_DIRS = ("/fluent-bit/", "/loki/", "/elasticsearch/", "/elastalert/", "/kibana/")
 
 
 def test_two_builds_give_the_same_bytes(tree):
