@@ -6,6 +6,7 @@ Unsupported, and the caller then uses PyYAML or json as they are (tests/foundati
 compares both on every generated document and on awkward strings)."""
 from __future__ import annotations
 
+import re
 from json.encoder import encode_basestring
 from yaml.emitter import Emitter
 from yaml.nodes import ScalarNode
@@ -35,18 +36,32 @@ def _string(value: str, key: bool) -> str:
         return found
     if not value.isascii() or any(b in value for b in _BREAKS):
         raise Unsupported
-    analysis = Emitter.analyze_scalar(_Analyzer, value)
-    if key and (analysis.empty or len(value) > MAX_KEY):
+    if key and (not value or len(value) > MAX_KEY):
         raise Unsupported
-    if _resolver.resolve(ScalarNode, value, (True, False)) == _STR and analysis.allow_block_plain:
+    plain = _surely_plain(value) or Emitter.analyze_scalar(_Analyzer, value).allow_block_plain
+    if plain and _resolver.resolve(ScalarNode, value, (True, False)) == _STR:
         text = value
-    elif analysis.allow_single_quoted:
+    elif Emitter.analyze_scalar(_Analyzer, value).allow_single_quoted:
         text = "'" + value.replace("'", "''") + "'"
     else:
         raise Unsupported
     if len(value) < 200:
         _memo[(value, key)] = text
     return text
+
+
+_PRINTABLE = re.compile(r"[\x20-\x7e]+")
+_INDICATORS = "#,[]{}&*!|>'\"%@`"
+
+
+def _surely_plain(value: str) -> bool:
+    """A quick yes for what PyYAML's analysis (pure Python, char by char: slow on long rule
+    expressions) allows as a block plain scalar: printable ASCII, no space at either end, no
+    indicator first, no `: `, ` #`, trailing `:`, no document marker. A no means: ask PyYAML."""
+    first = value[:1]
+    return bool(_PRINTABLE.fullmatch(value)) and first != " " and value[-1] != " " and first not in _INDICATORS \
+        and not (first in "-?:" and value[1:2] in ("", " ")) and ": " not in value and " #" not in value \
+        and not value.endswith(":") and not value.startswith(("---", "..."))
 
 
 def _float(value: float) -> str:

@@ -96,7 +96,7 @@ def rules(slo: SLO, region: Region) -> list[dict]:
     out = []
 
     def record(name: str, expr: str) -> None:
-        promql.parse(expr)
+        promql.assert_parses(expr)
         out.append({"record": name, "expr": expr, "labels": dict(labels)})
 
     errors, total = deltas(slo.sli, base.window, region.counter_lookback, slo.group_by)

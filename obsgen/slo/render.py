@@ -79,7 +79,7 @@ def render_global(estate: Estate) -> dict[str, dict]:
     rules = []
 
     def record(name, expr, labels):
-        promql.parse(expr)
+        promql.assert_parses(expr)
         rules.append({"record": name, "expr": expr, "labels": dict(sorted(labels.items()))})
 
     for w in window_names:

@@ -10,7 +10,9 @@ import pytest
 from obsgen import serialize
 from obsgen.build import render_documents
 from obsgen.load import load_estate
-from obsgen.serialize_fast import Unsupported, json_text, yaml_text
+from yaml.emitter import Emitter
+
+from obsgen.serialize_fast import Unsupported, _Analyzer, _surely_plain, json_text, yaml_text
 
 from tests.slo.test_shapes import SERVICES, availability, latency
 
@@ -19,7 +21,9 @@ REPO = Path(__file__).resolve().parents[2]
 AWKWARD = ["", " lead", "trail ", "a: b", "a #b", "#x", "- x", "-x", "? x", "x?", "[a]", "{a}", "a,b", "'q'", '"q"',
            "it's", "true", "True", "no", "yes", "null", "~", "1", "1.5", "0x1f", "1e3", "1_000", ".inf", "2026-12-02",
            "12:30", "@at", "`tick`", "|", ">", "%p", "!tag", "&anchor", "*alias", "a\tb", "x" * 130, "é", "a\nb",
-           "a\x07b", 'up{job="a"} == 0', "sum(x) > 0.05 # not a comment"]
+           "a\x07b", 'up{job="a"} == 0', "sum(x) > 0.05 # not a comment",
+           "-", ":", "?", "a:", "a :b", "a:b", "--- x", "...", ".x", "-?", "?-", "x'", 'x"', "a#b", "a, b", "0o17", "+1",
+           "<<", "=", "-.inf", ".NaN", "0b101", "1:20:30", "~x", "x~"]
 VALUES = [0, -1, 10**20, 0.1, 1e-05, 1e20, -2.5, float("inf"), float("-inf"), float("nan"), True, False, None]
 
 
@@ -63,6 +67,8 @@ def test_an_awkward_value_as_key_value_and_item_is_written_as_the_reference_writ
     docs = [{"k": value}, {"k": [value, {"n": value}]}, [[value, value], {"m": {"n": value}}]]
     if isinstance(value, str):
         docs += [{value: 1}, [{value: {value: [value]}}]]
+        if value and _surely_plain(value):
+            assert Emitter.analyze_scalar(_Analyzer, value).allow_block_plain
     for doc in docs:
         assert serialize.to_yaml(doc) == f"# {serialize.names.HEADER}\n{serialize.pyyaml(doc)}".encode()
         assert serialize.to_json(doc) == (serialize.stdlib_json(doc) + "\n").encode()
