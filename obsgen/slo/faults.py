@@ -122,10 +122,8 @@ def _labelled(text: str, instance: str) -> str:
 def proof_rate(setup: Setup) -> int:
     """Requests per scrape: enough for one error per scrape at half the budget, and for the
     low-traffic guard."""
-    from obsgen.slo.proofs import rate_for
-
     per_step = setup.step // setup.scrape
-    return max(1000, math.ceil(2 / setup.budget), -(-rate_for(setup.slo, setup.region) // per_step))
+    return max(1000, math.ceil(2 / setup.budget), -(-simulate.rate_for(setup.slo, setup.region) // per_step))
 
 
 # The scenarios: each returns (name, scenario, checkpoints in evaluation steps).

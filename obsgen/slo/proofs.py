@@ -22,15 +22,8 @@ from obsgen.model import SLO, Region
 from obsgen.policy import burn_rates
 from obsgen.slo import alerts, faults, native, recording, scrapes, simulate
 from obsgen import sli_fixtures
-from obsgen.slo.simulate import Traffic, steps_of
+from obsgen.slo.simulate import RATE, Traffic, rate_for, steps_of
 from obsgen.slo.windows import spell
-
-RATE = 1000   # requests per evaluation step in every scenario (raised to clear a low-traffic guard)
-
-
-def rate_for(slo: SLO, region: Region) -> int:
-    shortest_long = min(steps_of(bw.long, region.evaluation_interval) for bw in slo.burn_windows)
-    return max(RATE, -(-slo.min_events // shortest_long) * 2)
 
 
 def values(incs) -> str:

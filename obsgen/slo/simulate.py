@@ -13,7 +13,7 @@ from functools import cached_property
 from fractions import Fraction
 
 from obsgen import duration
-from obsgen.model import BurnWindow
+from obsgen.model import SLO, BurnWindow, Region
 
 AMBIGUOUS = Fraction(1, 10**9)   # closer than this to a threshold, float rounding may decide
 
@@ -53,6 +53,14 @@ class Traffic:
 
 def steps_of(window: str, step: str) -> int:
     return int(duration.seconds(window) // duration.seconds(step))
+
+
+RATE = 1000   # requests per evaluation step in every proof scenario (raised to clear a low-traffic guard)
+
+
+def rate_for(slo: SLO, region: Region) -> int:
+    shortest_long = min(steps_of(bw.long, region.evaluation_interval) for bw in slo.burn_windows)
+    return max(RATE, -(-slo.min_events // shortest_long) * 2)
 
 
 def burn(traffic: Traffic, k: int, n: int, budget: Fraction) -> Fraction:
