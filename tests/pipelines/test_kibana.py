@@ -187,6 +187,9 @@ WRONG = [
     ("a terms aggregation without a field", -1,
      lambda o: _set_json(o, "visState", lambda s: next(a for a in s["aggs"] if a["type"] == "terms")["params"].pop("field"))),
     ("an unknown visualization type", -1, lambda o: _set_json(o, "visState", lambda s: s.update(type="sankey"))),
+    ("an XY chart with two x axes", 3, lambda o: _set_json(o, "visState", lambda s: s["aggs"][2].update(schema="segment"))),
+    ("a heatmap with two metrics", 4, lambda o: _set_json(o, "visState", lambda s: s["aggs"].append(dict(s["aggs"][0], id="9")))),
+    ("a table's role on an XY chart", 3, lambda o: _set_json(o, "visState", lambda s: s["aggs"][1].update(schema="bucket"))),
     ("a query language Kibana does not have", -1,
      lambda o: o["attributes"]["kibanaSavedObjectMeta"].update(searchSourceJSON=json.dumps({"query": {"query": "", "language": "sql"}}))),
 ]
