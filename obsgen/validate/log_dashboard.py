@@ -69,7 +69,7 @@ def _chart(estate, board: LogDashboard, chart: LogChart, c) -> None:
         if not isinstance(chart.interval, (int, float)) or isinstance(chart.interval, bool) or not chart.interval > 0:
             c.fail(board, what, f"interval must be a number > 0, got {chart.interval!r}")
     for label, kql in (("where", chart.where), *((f"steps[{k!r}]", v) for k, v in chart.steps.items())):
-        _kql(board, what, label, kql, types, chart.stream, c)
+        _kql(board, what, label, kql, types, index, c)
     if chart.steps and not all(isinstance(v, str) and v.strip() for v in chart.steps.values()):
         c.fail(board, what, "every step needs a KQL query")
     _shape(board, what, chart, c)
@@ -89,7 +89,7 @@ def _mapped(key, types, stream) -> str:
     return f"field {key!r} is a {kind}"
 
 
-def _kql(board, what, label, kql, types, stream, c) -> None:
+def _kql(board, what, label, kql, types, index, c) -> None:
     if not isinstance(kql, str):
         c.fail(board, what, f"{label} must be a KQL string, got {kql!r}")
     if kql.count('"') % 2:
@@ -97,7 +97,10 @@ def _kql(board, what, label, kql, types, stream, c) -> None:
     for match in _KQL_FIELD.finditer(kql):
         key = match.group(1)
         if key and key not in types and key.removesuffix(f".{names.TEXT_KEYWORD_SUBFIELD}") not in types:
-            c.fail(board, what, f"{label}: {_mapped(key, types, stream)}, so {kql!r} matches nothing")
+            c.fail(board, what, f"{label}: {_mapped(key, types, index.stream)}, so {kql!r} matches nothing")
+        if key in index.pii_fields:
+            c.fail(board, what, f"{label}: {key!r} is personal data, hashed where the region anonymizes: "
+                                "no dashboard filters on it")
 
 
 def _shape(board, what, chart: LogChart, c) -> None:

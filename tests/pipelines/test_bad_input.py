@@ -150,6 +150,8 @@ CASES = [
     ("a log chart metric that is no aggregation", board(metric="median"), 3, ["metric must be count or"]),
     ("a log chart filtering on a field its stream does not map", board(where='level : "ERROR"'), 3,
      ["where: field 'level' is not mapped in stream 'web-logs'", "matches nothing"]),
+    ("a log chart filtering on personal data", board(where='user_email : "ada@example.org"'), 3,
+     ["where: 'user_email' is personal data"]),
     ("a log chart of an unknown kind", board(chart="sankey"), 3, ["unknown chart 'sankey'"]),
     ("a heatmap without rows", board(chart="heatmap", by=()), 3, ["a heatmap needs over_time and one row field"]),
     ("a log dashboard name that cannot name a file", board(name="Ops Board"), 3, ["log dashboard 'Ops Board'", "lower-case"]),
