@@ -60,7 +60,7 @@ def backfill(prom, levels: list[dict], start: int, end: int, interval: int, work
              coarse: bool = True, down: Mapping[str, Spans] | None = None,
              after_level: Callable[[int], None] | None = None) -> int:
     """Backfill every level (documents from `recording_levels`) into `prom`, a running
-    LocalPrometheus, over (start, end], `end` on the grid; returns the samples written.
+    LocalPrometheus, over [start, end], `end` on the grid; returns the samples written.
 
     `down` names groups that were not evaluated in the spans [a, b) given (the server was down).
     `after_level(n)` runs once level n is in the TSDB, before level n + 1 reads it."""
@@ -73,7 +73,7 @@ def backfill(prom, levels: list[dict], start: int, end: int, interval: int, work
             spans = down.get(group["name"], ())
             for rule in group["rules"]:
                 step = steps.get(rule["record"], interval)
-                lines[id(rule)] = _recorded(prom, rule, _first(start, end, step), end, step, spans)
+                lines[id(rule)] = _recorded(prom, rule, end - (end - start) // step * step, end, step, spans)
         path = workdir / f"level-{n:02d}.om"
         written += _write_level(path, level, lines)
         prom.import_openmetrics([path], jobs=1, delete_files=True,
@@ -81,13 +81,6 @@ def backfill(prom, levels: list[dict], start: int, end: int, interval: int, work
         if after_level:
             after_level(n)
     return written
-
-
-def _first(start: int, end: int, step: int) -> int:
-    """The first instant of the grid ending at `end` after `start`: rules deployed at `start`
-    evaluate after it, as promtool's first evaluation falls after its --start (at the group's
-    phase) and a live group's after the rules were loaded."""
-    return end - (end - start - 1) // step * step
 
 
 def _constant(rule: dict) -> bool:

@@ -48,10 +48,11 @@ def recording_rules(estate, regions, shared: bool) -> list[dict]:
 
 def backfill_rules(prom: LocalPrometheus, rules: list[dict], start: int, end: int, workdir: Path,
                    group: str = "gate-test", after_level: Callable[[int], None] | None = None) -> None:
-    """The rules, as one group, recorded level by level every minute on the grid ending at `end`,
-    as a live server evaluating that group would have recorded them."""
+    """The rules, as one group deployed at `start`, recorded level by level every minute on the
+    grid ending at `end`, as a live server evaluating that group would have recorded them: from
+    the first instant after `start` (a group evaluates once its rules are loaded)."""
     documents = [{"groups": [{"name": group, "interval": "1m", "rules": rules}]}]
-    backfill(prom, recording_levels(documents), start, end, 60, workdir, coarse=False, after_level=after_level)
+    backfill(prom, recording_levels(documents), start + 1, end, 60, workdir, coarse=False, after_level=after_level)
 
 
 def start_prometheus(workdir: Path, estate, regions, scenarios, rules_since: int | None = None) -> LocalPrometheus:
