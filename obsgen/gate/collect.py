@@ -22,7 +22,7 @@ from obsgen import duration, names
 from obsgen.gate import queries
 from obsgen.gate.http import Client
 from obsgen.gate.result import NO_SOURCE, RAW, RECORDED, FiringAlert, Hole
-from obsgen.gate.windows import alert_windows, burn_windows, seconds
+from obsgen.gate.windows import seconds
 from obsgen.model import applies
 
 Key = tuple[str, str]   # (SLO id, region)
@@ -104,7 +104,7 @@ def tiling(regions) -> tuple[str, str]:
 
 def windows_of(slo) -> tuple[str, ...]:
     """Every window the gate reads for an SLO: its alert windows and its period."""
-    return tuple(sorted({*alert_windows(slo), slo.period}, key=seconds))
+    return tuple(sorted({*slo.alert_windows, slo.period}, key=seconds))
 
 
 # --- 1. the recorded series, the alerts and freshness: one query ------------------------------
@@ -315,7 +315,7 @@ class _Index:
 def _firing(slo, labels) -> FiringAlert:
     severity = labels.get(names.SEVERITY, "")
     window = labels.get(names.WINDOW)
-    tiers = {bw.tier for bw in burn_windows(slo) if bw.severity == severity and (window is None or bw.long == window)}
+    tiers = {bw.tier for bw in slo.burn_windows if bw.severity == severity and (window is None or bw.long == window)}
     tier = labels.get(names.TIER) or (tiers.pop() if len(tiers) == 1 else None)
     return FiringAlert(alertname=labels.get("alertname", ""), severity=severity, tier=tier, window=window)
 

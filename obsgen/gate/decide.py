@@ -11,7 +11,7 @@ from obsgen import duration, names
 from obsgen.gate.collect import Facts
 from obsgen.gate.result import (CANNOT_EVALUATE, FAIL, NO_SOURCE, PASS, RAW, WARN, BurnRate,
                                 SLOResult, iso, worst)
-from obsgen.gate.windows import burn_windows, seconds
+from obsgen.gate.windows import seconds
 from obsgen.model.release import ReleasePolicy
 from obsgen.policy import burn_rates
 
@@ -145,7 +145,7 @@ def active_burn(slo, tier: str, firing, rates: tuple[BurnRate, ...]) -> str:
         if alert.tier == tier:
             return f"alert {alert.alertname} is firing"
     by_window = {r.window: r.rate for r in rates}
-    for bw in burn_windows(slo):
+    for bw in slo.burn_windows:
         if bw.tier != tier:
             continue
         long, short = by_window.get(bw.long), by_window.get(bw.short)
@@ -156,7 +156,7 @@ def active_burn(slo, tier: str, firing, rates: tuple[BurnRate, ...]) -> str:
 
 def _burn_rates(slo, facts: Facts, budget: float) -> tuple[BurnRate, ...]:
     tiers = {}
-    for bw in burn_windows(slo):
+    for bw in slo.burn_windows:
         for w in (bw.long, bw.short):
             tiers.setdefault(w, bw.tier)
     out = []

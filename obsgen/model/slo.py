@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Mapping, Union
 
 from obsgen import duration
@@ -90,15 +91,16 @@ class SLO:
     def period_seconds(self) -> int:
         return int(duration.seconds(self.period))
 
-    @property
+    @cached_property
     def burn_windows(self) -> tuple[BurnWindow, ...]:
-        """The alert policy with factors scaled to this SLO's period (obsgen/policy/burn_rates.py)."""
+        """The alert policy with factors scaled to this SLO's period (obsgen/policy/burn_rates.py).
+        Computed once per SLO: the gate asks for every SLO, region and window."""
         return burn_rates.windows_for(self.alerting, self.period)
 
-    @property
+    @cached_property
     def alert_windows(self) -> tuple[str, ...]:
-        """Every window its burn alerts read, shortest first."""
-        return burn_rates.alert_windows(self.burn_windows)
+        """Every long and short window its burn alerts read, once each, shortest first."""
+        return tuple(sorted({w for row in self.burn_windows for w in (row.long, row.short)}, key=duration.seconds))
 
     def objective_in(self, region: str) -> float:
         return self.objective_overrides.get(region, self.objective)

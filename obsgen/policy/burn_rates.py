@@ -58,11 +58,6 @@ def windows_for(alerting: tuple[BurnWindow, ...] | None, period: str) -> tuple[B
     return tuple(scaled(row, period) for row in rows)
 
 
-def alert_windows(rows: tuple[BurnWindow, ...]) -> tuple[str, ...]:
-    """Every long and short window of a policy, once each, shortest first."""
-    return tuple(sorted({w for row in rows for w in (row.long, row.short)}, key=duration.seconds))
-
-
 def error_budget(objective: float) -> float:
     """The allowed error ratio of an objective in percent: 0.005 for 99.5 (rounded off float noise)."""
     return round(1 - objective / 100, 12)
