@@ -12,7 +12,7 @@ import time
 from typing import Callable
 
 from obsgen import names, promql
-from obsgen.gate import queries
+from obsgen.gate import exact, queries
 from obsgen.gate.collect import tiling
 from obsgen.gate.evaluate import Selection, overall, policy_of
 from obsgen.gate.http import Client, QueryError
@@ -86,16 +86,27 @@ def _read(client, canary: Canary, stage: CanaryStage, slos, at, by_region: bool,
     by = (canary.label, names.REGION) if by_region else (canary.label,)
     step, lookback = tiling(regions)
     counts: dict = {}
-    for sample in client.query(queries.raw_counts(slos, stage.window, by, at, step, lookback), at):
-        key, track = _where(sample.labels, canary, by_region, only_region)
-        part = sample.labels.get(queries.TAG_PART)
-        if key and track and part:
-            errors, total = counts.setdefault(key, {}).get(track, (None, None))
-            if part == queries.ERRORS:
-                errors = sample.value
-            else:
-                total = sample.value
-            counts[key][track] = (errors, total)
+    # One tile per window first; SLOs where a tile may be miscounted (resets) again in finer ones.
+    todo = list(slos)
+    for tile in exact.tiles(stage.window, step):
+        inexact = set()
+        for key in [k for k in counts if k[0] in {s.id for s in todo}]:
+            del counts[key]
+        for sample in client.query(queries.raw_counts(todo, stage.window, by, at, tile, lookback), at):
+            key, track = _where(sample.labels, canary, by_region, only_region)
+            part = sample.labels.get(queries.TAG_PART)
+            if part == queries.INEXACT:
+                inexact.add(sample.labels.get(queries.TAG_SLO))
+            elif key and track and part:
+                errors, total = counts.setdefault(key, {}).get(track, (None, None))
+                if part == queries.ERRORS:
+                    errors = sample.value
+                else:
+                    total = sample.value
+                counts[key][track] = (errors, total)
+        todo = [s for s in todo if s.id in inexact]
+        if not todo:
+            break
     latency = [s for s in slos if isinstance(s.sli, LatencyThreshold)]
     p95: dict = {}
     if latency:

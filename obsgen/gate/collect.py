@@ -19,7 +19,7 @@ import math
 from dataclasses import dataclass, field
 
 from obsgen import duration, names
-from obsgen.gate import queries
+from obsgen.gate import exact, queries
 from obsgen.gate.http import Client
 from obsgen.gate.result import NO_SOURCE, RAW, RECORDED, FiringAlert, Hole
 from obsgen.gate.windows import seconds
@@ -184,7 +184,8 @@ def _judge_recorded(f: Facts, slo, base_seconds: float, read: _Read) -> None:
     f.uncovered = sorted(f.shortfall, key=seconds)
 
 
-# --- 2. the raw counters for what the recorded series did not hold: one query -----------------
+# --- 2. the raw counters for what the recorded series did not hold: one query (two or three
+# when a count must be made in finer tiles) ----------------------------------------------------
 def _read_raw(client, wanted, facts, asked, by, only_region, lookback, step, at) -> None:
     by_id = {s.id: s for s in asked}
     need: dict[str, set[str]] = {}
@@ -200,19 +201,39 @@ def _read_raw(client, wanted, facts, asked, by, only_region, lookback, step, at)
         return
     got: dict[Key, dict[tuple[str, str], float | None]] = {}
     expected: dict[tuple[str, str], int] = {}
-    ids = sorted(need)
-    # Prometheus's time for one query grows faster than its size: a few SLOs per query keep each
-    # well inside the default timeout (400 SLOs are 16 queries, not one that never answers).
-    for i in range(0, len(ids), RAW_CHUNK):
-        chunk = ids[i:i + RAW_CHUNK]
-        expr, tiles = queries.raw([(by_id[j], need[j]) for j in chunk], by, at, lookback, step)
-        expected.update(tiles)
-        for sample in client.query(expr, at):
-            labels = sample.labels
-            key = (labels.get(queries.TAG_SLO), labels.get(names.REGION) if by else only_region)
-            part, window = labels.get(queries.TAG_PART), labels.get(queries.TAG_WINDOW)
-            if key in facts and part and window:
-                got.setdefault(key, {})[(part, window)] = _finite(sample.value)
+    # Each window is counted as one tile first; a window where a tile may be miscounted (resets)
+    # is counted again in finer tiles (obsgen/gate/exact.py): one more query, only then.
+    level = {(slo_id, w): 0 for slo_id, ws in need.items() for w in ws}
+    todo, first = dict(level), True
+    while todo:
+        ids = sorted({slo_id for slo_id, _ in todo})
+        for (slo_id, w) in todo:
+            for key in got:
+                if key[0] == slo_id:
+                    for part in (queries.ERRORS, queries.TOTAL, queries.INEXACT):
+                        got[key].pop((part, w), None)
+        inexact: set[tuple[str, str]] = set()
+        # Prometheus's time for one query grows faster than its size: a few SLOs per query keep
+        # each well inside the default timeout.
+        for i in range(0, len(ids), RAW_CHUNK):
+            chunk = ids[i:i + RAW_CHUNK]
+            wanted_tiles = [(by_id[j], {w: exact.tiles(w, step)[lvl] for (k, w), lvl in todo.items() if k == j})
+                            for j in chunk]
+            expr, tiles = queries.raw(wanted_tiles, by, at, lookback, holes=first)
+            expected.update(tiles)
+            for sample in client.query(expr, at):
+                labels = sample.labels
+                key = (labels.get(queries.TAG_SLO), labels.get(names.REGION) if by else only_region)
+                part, window = labels.get(queries.TAG_PART), labels.get(queries.TAG_WINDOW)
+                if key in facts and part and window:
+                    got.setdefault(key, {})[(part, window)] = _finite(sample.value)
+                    if part == queries.INEXACT:
+                        inexact.add((key[0], window))
+        todo, first = {}, False
+        for slo_id, w in sorted(inexact):
+            if level[(slo_id, w)] + 1 < len(exact.tiles(w, step)):
+                level[(slo_id, w)] += 1
+                todo[(slo_id, w)] = level[(slo_id, w)]
     holey = []
     for key, f in facts.items():
         if key[0] not in need or not f.shortfall or f.partial:

@@ -1,77 +1,142 @@
 """Exact event counts over a window from the raw counters, alike under Prometheus 2 and 3.
 
 `increase()` extrapolates to the window's edges, and Prometheus 3's ranges are open on the left,
-so the same data gives different counts under 2 and 3. The gate books instead what the SLO
-engine's base rule books (obsgen/slo/counts.py `deltas`), tile by tile, with no extrapolation:
-the window (t - W, t] is cut into tiles of the evaluation interval E ending at t, t - E, ...,
-and each tile counts, per series, its newest sample minus the newest sample at or before the
-tile's start (found up to the look-back L back; staleness markers are not samples). So a
-window counts from the last sample at or before its start, a hole shorter than L is bridged
-and its increase booked once, and a series with no earlier sample counts from its first.
+so the same data gives different counts under 2 and 3. The gate counts instead, per series,
+what the SLO engine's base rule books (obsgen/slo/counts.py `deltas`), with no extrapolation:
+the window (t - W, t] is cut into tiles ending at t, and each tile counts its newest sample
+minus the newest sample at or before the tile's start (found up to the look-back L back;
+staleness markers are not samples). A window thus counts from the last sample at or before its
+start, a hole shorter than L is bridged and its increase booked once, and a series with no
+earlier sample counts from its first sample (its smallest in the tile).
 
-A counter that went down in a tile reset. A tile counts then its increase up to the reset
-(its largest sample, which is the last before the reset, minus the sample before the tile) plus
-the value after it: exact for one reset per tile however often the target is scraped. A series
-with no sample before a tile (new, or back after more than L) counts from its first sample in
-the tile (its smallest, unless it also reset there).
+A counter that went down reset. A tile whose first sample is below the one before it counts its
+newest sample (the increase since the reset). A tile with a reset inside counts its increase up
+to the reset (its largest sample, the last before the reset, minus the sample before the tile)
+plus its newest sample. That is exact when the tile holds one reset and the counter did not
+climb, after it, above where it was before it; a tile where that is not sure (`resets()` counts
+more, or the newest sample is the largest) is flagged. So the gate first counts each window as
+one tile, as cheap as `increase()`; only flagged windows are counted again in finer tiles
+(about 120 per window), then in tiles of the evaluation interval, as the SLO engine does.
 
 Subqueries step on multiples of their step in absolute time, not on t: the tiles' selectors
-read `offset -d`, d = t mod E, so that the steps a, a - E, ... (a = t - d) read the tiles
-ending at t, t - E, ...
+read `offset -d`, d = t mod tile, so that the steps a, a - tile, ... (a = t - d) read the tiles
+ending at t, t - tile, ...
 """
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from obsgen import duration, promql, sli_selectors
 from obsgen.model import EventRatio, LatencyThreshold, RawRatio
 from obsgen.slo import counts as slo_counts
 
+MAX_TILES = 120     # the middle level's tiles per window
 
-def counts(sli, window: str, by: tuple[str, ...], at: float, step: str, lookback: str) -> tuple[str, str]:
-    """(errors, total) over `window` ending at `at`, summed `by`; the errors of a window with
-    requests and no error series are 0. A raw expression (RawRatio) is the user's own."""
-    tiles = _Tiles(window, at, step, lookback)
+
+@dataclass(frozen=True)
+class Counts:
+    errors: str
+    total: str
+    inexact: str    # per `by` label set, present where a tile may be miscounted; '' when never
+
+
+def tiles(window: str, step: str) -> tuple[str, ...]:
+    """The tile sizes to count `window` in, coarsest first: the window itself, about
+    MAX_TILES tiles, and the evaluation interval `step` (each cutting the window exactly)."""
+    w = _ms(window)
+    e = math.gcd(w, _ms(step))
+    out = [w]
+    k = -(-(w // e) // MAX_TILES)
+    while (w // e) % k:
+        k += 1
+    for size in (k * e, e):
+        if size < out[-1]:
+            out.append(size)
+    return tuple(_text(s) for s in out)
+
+
+def counts(sli, window: str, by: tuple[str, ...], at: float, tile: str, lookback: str) -> Counts:
+    """Errors and total over `window` ending at `at`, summed `by`, in tiles of `tile`; the errors
+    of a label set with requests and no error series are 0. A raw expression (RawRatio) is the
+    user's own, read with its `$window` as written."""
+    t = _Tiles(window, at, tile, lookback)
     if isinstance(sli, EventRatio):
-        total = tiles.increase(sli.total, by)
+        total = t.increase(sli.total, by)
+        zero = t.zero(sli.total, by)
         if sli.errors is not None:
-            return _zero_if_absent(tiles.increase(sli.errors, by), total), total
-        return f"({total} - {_zero_if_absent(tiles.increase(sli.good, by), total)})", total
+            return Counts(f"({t.increase(sli.errors, by)} or {zero})", total, t.flags([sli.total, sli.errors], by))
+        good = f"({t.increase(sli.good, by)} or {zero})"
+        return Counts(f"({total} - {good})", total, t.flags([sli.total, sli.good], by))
     if isinstance(sli, LatencyThreshold):
         extra = [sli.matchers] if sli.matchers else []
         le = f"le=~{promql.quote(promql.regex_alternatives(sli_selectors.le_values(sli.threshold)))}"
-        total = tiles.increase(promql.selector(f"{sli.histogram}_count", extra), by)
-        good = tiles.increase(promql.selector(f"{sli.histogram}_bucket", [*extra, le]), by)
-        return f"({total} - {_zero_if_absent(good, total)})", total
+        count = promql.selector(f"{sli.histogram}_count", extra)
+        bucket = promql.selector(f"{sli.histogram}_bucket", [*extra, le])
+        total = t.increase(count, by)
+        good = f"({t.increase(bucket, by)} or {t.zero(count, by)})"
+        return Counts(f"({total} - {good})", total, t.flags([count, bucket], by))
     assert isinstance(sli, RawRatio)
-    return slo_counts.counts(sli, window, by)
+    errors, total = slo_counts.counts(sli, window, by)
+    return Counts(errors, total, "")
 
 
 class _Tiles:
-    def __init__(self, window: str, at: float, step: str, lookback: str):
-        w, e = _ms(window), _ms(step)
-        e = math.gcd(w, e)                      # tiles that cut the window exactly
-        d = round(at * 1000) % e
-        self.lookback = _ms(lookback)
-        self.step, self.shift = e, d
-        self.span = w + d - 1                   # (a - W, a] + d: exactly W / E steps, under 2 and 3
+    def __init__(self, window: str, at: float, tile: str, lookback: str):
+        w, e = _ms(window), _ms(tile)
+        assert w % e == 0, (window, tile)
+        self.window, self.step, self.lookback = w, e, _ms(lookback)
+        self.shift = 0 if e == w else round(at * 1000) % e
+        self.span = w + self.shift - 1           # (a - W, a] + d: exactly W / tile steps, under 2 and 3
+
+    def _range(self, selector: str, fn: str, length: int) -> str:
+        shift = f" offset -{_text(self.shift)}" if self.shift else ""
+        return f"{fn}({selector}[{_text(length)}]{shift})"
+
+    def _before(self, selector: str) -> str:
+        return f"last_over_time({selector}[{_text(self.lookback)}] offset {_text(self.step - self.shift)})"
+
+    def _summed(self, per_tile: str, by: tuple[str, ...], fn: str = "sum_over_time") -> str:
+        grouping = f" by ({', '.join(by)})" if by else ""
+        if self.step == self.window:
+            return f"{'sum' if fn == 'sum_over_time' else 'count'}{grouping} ({per_tile})"
+        return f"sum{grouping} ({fn}({per_tile}[{_text(self.span)}:{_text(self.step)}]))"
 
     def increase(self, selector: str, by: tuple[str, ...]) -> str:
-        e, d = self.step, self.shift
-        shift = f" offset -{_text(d)}" if d else ""
+        e = self.step
+        new, top, bottom = (self._range(selector, fn, e) for fn in ("last_over_time", "max_over_time", "min_over_time"))
+        before = self._before(selector)
         # A tile's range may hold the sample `before` found at its start (Prometheus 2 closes
-        # ranges on the left): new - before is then 0, and it is never above the tile's samples.
-        new = f"last_over_time({selector}[{_text(e)}]{shift})"
-        top = f"max_over_time({selector}[{_text(e)}]{shift})"
-        before = f"last_over_time({selector}[{_text(self.lookback)}] offset {_text(e - d)})"
-        bottom = f"min_over_time({selector}[{_text(e)}]{shift})"
-        tile = f"(({new} - {before}) >= 0 or (clamp_min({top} - {before}, 0) + {new}) or ({new} - {bottom}))"
+        # ranges on the left): it is then never above the tile's samples, nor a reset.
+        within = self._range(selector, "resets", e)
+        steady = f"((({new} - {before}) unless ({within} > 0)) unless ({bottom} < {before}))"
+        # `- 0`: last_over_time keeps the metric name under Prometheus 2; every branch drops it, so
+        # that a series is one series across the steps of the subquery.
+        at_start = f"((({new} - 0) unless ({within} > 0)) and ({bottom} < {before}))"
+        inside = f"((clamp_min({top} - {before}, 0) + {new}) and ({within} > 0))"
+        tile = f"({steady} or {at_start} or {inside} or ({new} - {bottom}))"
+        return self._summed(tile, by)
+
+    def flags(self, selectors, by: tuple[str, ...]) -> str:
+        """Per label set, how many series' tiles may be miscounted: two resets or more, one
+        reset after which the newest sample is the largest, or one reset besides one at the
+        tile's start (or just before it: counted within the look-back, to be safe), or a reset
+        in a series with no sample before the tile."""
+        parts = []
+        for selector in selectors:
+            e = self.step
+            new, top = self._range(selector, "last_over_time", e), self._range(selector, "max_over_time", e)
+            within = self._range(selector, "resets", e)
+            around = self._range(selector, "resets", e + self.lookback)
+            flag = (f"(({within} > 1) or (({within} == 1) and (({new} >= {top}) or ({around} > 1)))"
+                    f" or (({within} > 0) unless {self._before(selector)}))")
+            parts.append(self._summed(flag, by, "count_over_time"))
+        return " or ".join(f"({p})" for p in parts)
+
+    def zero(self, selector: str, by: tuple[str, ...]) -> str:
+        """0 for each label set whose series have a sample in the window."""
         grouping = f" by ({', '.join(by)})" if by else ""
-        return f"sum{grouping} (sum_over_time({tile}[{_text(self.span)}:{_text(e)}]))"
-
-
-def _zero_if_absent(expr: str, total: str) -> str:
-    return f"({expr} or {total} * 0)"
+        return f"(count{grouping} (last_over_time({selector}[{_text(self.window)}])) * 0)"
 
 
 def _ms(text: str) -> int:

@@ -16,7 +16,7 @@ TAG_SLO = "obsgen_gate_slo"     # the SLO id a raw-counter result belongs to
 TAG_PART = "obsgen_gate_part"   # "errors" | "total" | "tiles" | "newest"
 TAG_WINDOW = "obsgen_gate_window"
 ALERTS = "ALERTS"               # Prometheus's own series of pending and firing alerts
-ERRORS, TOTAL, TILES, NEWEST, START = "errors", "total", "tiles", "newest", "start"
+ERRORS, TOTAL, TILES, NEWEST, START, INEXACT = "errors", "total", "tiles", "newest", "start", "inexact"
 
 
 def union(parts) -> str:
@@ -74,15 +74,22 @@ def coverage(windows, bases: dict[str, str]) -> str:
     return checked(union(parts)) if parts else ""
 
 
-def raw_counts(slos, window: str, by: tuple[str, ...], at: float, step: str, lookback: str) -> str:
-    """Errors and totals over `window` straight from each SLO's raw counters, all in one query
-    (exact counts: obsgen/gate/exact.py)."""
+def raw_counts(slos, window: str, by: tuple[str, ...], at: float, tile: str, lookback: str) -> str:
+    """Errors and totals over `window` straight from each SLO's raw counters, all in one query:
+    exact counts in tiles of `tile` (obsgen/gate/exact.py), and where a tile may be miscounted."""
     parts = []
     for slo in sorted(slos, key=lambda s: s.id):
-        errors, total = exact.counts(slo.sli, window, by, at, step, lookback)
-        parts.append(_tag(errors, slo.id, ERRORS))
-        parts.append(_tag(total, slo.id, TOTAL))
+        parts += _exact_parts(slo, window, by, at, tile, lookback)
     return checked(union(parts))
+
+
+def _exact_parts(slo, window: str, by, at: float, tile: str, lookback: str, tagged_window: bool = False) -> list[str]:
+    c = exact.counts(slo.sli, window, by, at, tile, lookback)
+    w = window if tagged_window else None
+    parts = [_tag(c.errors, slo.id, ERRORS, w), _tag(c.total, slo.id, TOTAL, w)]
+    if c.inexact:
+        parts.append(_tag(c.inexact, slo.id, INEXACT, w))
+    return parts
 
 
 def narrowed(sli, regions):
@@ -164,19 +171,18 @@ def tiles_range(at: float, window: str, lookback: str) -> tuple[str, int]:
     return _ms(at - first + 0.001), count
 
 
-def raw(wanted, by: tuple[str, ...], at: float, lookback: str, step: str) -> tuple[str, dict[tuple[str, str], int]]:
-    """One query for the raw counters: for each (SLO, windows) in `wanted`, errors and totals
-    over each window (exact counts in tiles of `step`: obsgen/gate/exact.py), and over the longest, how many `lookback`-long tiles hold a sample of the
-    request counter (a stretch with none is a hole: the counts cannot bridge it).
-    Returns the expression and the tiles expected per (SLO id, window)."""
+def raw(wanted, by: tuple[str, ...], at: float, lookback: str, holes: bool = True) -> tuple[str, dict[tuple[str, str], int]]:
+    """One query for the raw counters: for each (SLO, {window: tile}) in `wanted`, errors and
+    totals over each window, counted exactly in tiles of the size given (obsgen/gate/exact.py),
+    and where a tile may be miscounted; with `holes`, also over the longest window how many
+    `lookback`-long tiles hold a sample of the request counter (a stretch with none is a hole:
+    the counts cannot bridge it). Returns the expression and the tiles expected per (SLO id, window)."""
     parts, expected = [], {}
     for slo, windows in sorted(wanted, key=lambda item: item[0].id):
         for window in sorted(windows, key=duration.seconds):
-            errors, total = exact.counts(slo.sli, window, by, at, step, lookback)
-            parts.append(_tag(errors, slo.id, ERRORS, window))
-            parts.append(_tag(total, slo.id, TOTAL, window))
+            parts += _exact_parts(slo, window, by, at, windows[window], lookback, tagged_window=True)
         longest = max(windows, key=duration.seconds)
-        span, count = tiles_range(at, longest, lookback)
+        span, count = tiles_range(at, longest, lookback) if holes else ("", 0)
         if count:
             step = _ms(duration.seconds(lookback))
             expr = f"count_over_time((count{_by(by)} ({source(slo.sli, lookback)}))[{span}:{step}])"

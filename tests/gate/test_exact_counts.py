@@ -28,9 +28,12 @@ def _series() -> dict[str, list[tuple[float, int]]]:
         # the process restarts between B+1h+30s and B+1h+45s: two samples before it in the
         # minute tile (B+1h, B+1h+1m] and two after
         reset.append((t, 10 * k if t <= B + H + 30 else 4 + 10 * (k - 242)))
+    # restarts twice, 40 minutes apart: a window holding both is counted again in finer tiles
+    twice = [(B + 15 * k, 10 * k if k <= 250 else (3 + 5 * (k - 250) if k <= 410 else 1 + 5 * (k - 410)))
+             for k in range(460)]
     hole = [(B + 15 * k, 7 * k) for k in range(460) if not B + H + 10 * M <= B + 15 * k < B + H + 13 * M]
     late = [(B + 15 * k, 1000 + 3 * k) for k in range(460) if B + 15 * k >= B + H + 20 * M]
-    return {"steady": steady, "reset": reset, "hole": hole, "late": late}
+    return {"steady": steady, "reset": reset, "twice": twice, "hole": hole, "late": late}
 
 
 @pytest.fixture(scope="module")
@@ -69,11 +72,28 @@ ATS = {
 @pytest.mark.parametrize("at", ATS.values(), ids=list(ATS))
 @pytest.mark.parametrize("window", ["5m", "30m", "1h"])
 def test_raw_counts_equal_the_increase_of_the_samples(prom, at, window):
+    """At every tile size the gate may use, each count not flagged equals the truth; in tiles
+    of the evaluation interval (the last resort) none is flagged."""
     sli = EventRatio(total="exact_requests_total", errors='exact_requests_total{s=~"reset|late"}')
-    errors, total = exact.counts(sli, window, ("s",), at, "1m", "1h")
-    got = {s.labels["s"]: s.value for s in prom.query(total, at)}
     want = {s: _truth(points, at, window) for s, points in _series().items()}
-    assert got == {s: v for s, v in want.items() if s in got}
-    assert set(want) - set(got) <= {"late"} and (at < B + H + 20 * M or "late" in got)
-    bad = {s.labels["s"]: s.value for s in prom.query(errors, at)}
-    assert bad == {s: (v if s in ("reset", "late") else 0) for s, v in got.items()}
+    sizes = exact.tiles(window, "1m")
+    flagged_at = {}
+    for tile in sizes:
+        c = exact.counts(sli, window, ("s",), at, tile, "1h")
+        got = {s.labels["s"]: s.value for s in prom.query(c.total, at)}
+        flagged = {s.labels["s"] for s in prom.query(c.inexact, at)}
+        flagged_at[tile] = flagged
+        assert set(want) - set(got) <= {"late"} and (at < B + H + 20 * M or "late" in got)
+        assert {s: v for s, v in got.items() if s not in flagged} == {s: want[s] for s in got if s not in flagged}
+        bad = {s.labels["s"]: s.value for s in prom.query(c.errors, at)}
+        assert bad == {s: (v if s in ("reset", "late") else 0) for s, v in got.items()}
+    assert flagged_at[sizes[-1]] == set()
+    if window == "1h" and at > B + H + 45 * M:
+        assert "twice" in flagged_at[sizes[0]]          # two resets in one tile: counted again
+
+
+def test_a_window_with_two_resets_is_counted_again_in_finer_tiles(prom):
+    at = B + H + 50 * M
+    whole = exact.counts(EventRatio(total='exact_requests_total{s="twice"}', errors='exact_requests_total{s="x"}'),
+                         "1h", (), at, "1h", "1h")
+    assert [s.value for s in prom.query(whole.inexact, at)] == [1.0]

@@ -23,9 +23,9 @@ def test_coverage_probes_the_base_series_one_window_back_for_every_window_at_onc
 
 
 def test_raw_counts_tag_each_slo_and_keep_regex_escapes_intact():
-    q = queries.raw_counts(synthetic.SLOS[:2], "1h", ("region",), synthetic.END, "1m", "1h")
+    q = queries.raw_counts(synthetic.SLOS[:2], "1h", ("region",), synthetic.END, "1h", "1h")
     promql.parse(q)
-    assert q.count(queries.TAG_SLO) == 4 and '"api-latency"' in q
+    assert q.count(queries.TAG_SLO) == 6 and '"api-latency"' in q
     assert 'le=~"0\\\\.5"' in q                      # the parser's canonical form would drop the escape
 
 
