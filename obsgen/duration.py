@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, "y": 31536000}
 _PART = re.compile(r"(\d+)(ms|s|m|h|d|w|y)")
@@ -17,6 +18,7 @@ def is_duration(text: object) -> bool:
     return ranks == sorted(set(ranks)) and seconds(text) > 0
 
 
+@lru_cache(maxsize=4096)   # rule rendering asks the same few windows hundreds of thousands of times
 def seconds(text: str) -> float:
     if not _WHOLE.match(text):
         raise ValueError(f"not a duration: {text!r}")

@@ -16,6 +16,8 @@ window reads 20 samples (10 offsets), never 43,200.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from dataclasses import dataclass
 
 from obsgen import duration
@@ -34,6 +36,7 @@ class Step:
         return int(duration.seconds(self.window))
 
 
+@lru_cache(maxsize=4096)
 def spell(seconds: float) -> str:
     """A duration in Prometheus notation, milliseconds allowed: 270 -> "4m30s", 7.5 -> "7s500ms"."""
     ms = round(seconds * 1000)
