@@ -50,8 +50,7 @@ class Selection:
 
 
 def policy_of(estate) -> ReleasePolicy:
-    found = estate.of_type(ReleasePolicy)
-    return found[0] if found else ReleasePolicy()
+    return estate.release_policy or ReleasePolicy()
 
 
 def evaluate(estate, plan: list[tuple[Endpoint, tuple]], at: float, *, selection: Selection = Selection(),

@@ -10,7 +10,10 @@ from pathlib import Path
 
 from obsgen.errors import DefinitionError, Site
 from obsgen.site import PACKAGE_DIR
-from obsgen.model import Alert, Estate, GlobalRecording, GlobalView, Recording, Region, SLO
+from obsgen.model import SLO, Alert, Estate, GlobalAlert, GlobalRecording, GlobalView, Recording, Region
+from obsgen.model.dashboard import Dashboard, GrafanalibDashboard
+from obsgen.model.pipeline import LogAlert, LogCollector, LogDashboard, LogIndex, LogPipeline
+from obsgen.model.release import ReleasePolicy
 from obsgen.validate import validate
 
 DEFINITION_DIRS = ("rules", "dashboards", "pipelines")
@@ -161,29 +164,32 @@ def _is_definition(value) -> bool:
     )
 
 
+# Each kind of definition, by the Estate field that holds it.
 _KINDS = {
     Region: "regions",
-    GlobalView: "global_view",
+    GlobalView: "global_views",
     Alert: "alerts",
     Recording: "recordings",
     GlobalRecording: "global_recordings",
     SLO: "slos",
+    GlobalAlert: "global_alerts",
+    ReleasePolicy: "release_policies",
+    Dashboard: "dashboards",
+    GrafanalibDashboard: "grafanalib_dashboards",
+    LogIndex: "log_indices",
+    LogCollector: "log_collectors",
+    LogAlert: "log_alerts",
+    LogPipeline: "log_pipelines",
+    LogDashboard: "log_dashboards",
 }
 
 
 def _assemble(objects: list[object]) -> Estate:
     buckets: dict[str, list] = {field: [] for field in _KINDS.values()}
-    others = []
     for obj in objects:
-        field = _KINDS.get(type(obj))
-        (buckets[field] if field else others).append(obj)
-    views = buckets.pop("global_view")
-    return Estate(
-        global_view=views[0] if views else None,
-        global_views=tuple(views),
-        others=tuple(others),
-        **{k: tuple(v) for k, v in buckets.items()},
-    )
+        buckets[_KINDS[type(obj)]].append(obj)   # a model kind missing here is obsgen's bug
+    views = buckets["global_views"]
+    return Estate(global_view=views[0] if views else None, **{k: tuple(v) for k, v in buckets.items()})
 
 
 class _definitions_importable:

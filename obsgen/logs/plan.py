@@ -27,22 +27,22 @@ def must_stay_in_region(region: Region, collector: LogCollector) -> bool:
 
 
 def indices(estate: Estate) -> tuple[LogIndex, ...]:
-    return tuple(sorted(estate.of_type(LogIndex), key=lambda i: i.stream))
+    return tuple(sorted(estate.log_indices, key=lambda i: i.stream))
 
 
 def collector(estate: Estate, region: Region) -> LogCollector | None:
-    found = [c for c in estate.of_type(LogCollector) if c.region == region.name]
+    found = [c for c in estate.log_collectors if c.region == region.name]
     return found[0] if found else None
 
 
 def stored_in(estate: Estate, region: Region) -> tuple[LogCollector, ...]:
     """Collectors whose logs this region's Elasticsearch stores (its own first)."""
-    found = [c for c in estate.of_type(LogCollector) if c.storage_region == region.name]
+    found = [c for c in estate.log_collectors if c.storage_region == region.name]
     return tuple(sorted(found, key=lambda c: (c.region != region.name, c.region)))
 
 
 def log_alerts(estate: Estate, region: Region) -> tuple[LogAlert, ...]:
-    return tuple(sorted((a for a in estate.of_type(LogAlert) if applies(a, region)), key=lambda a: (a.group, a.name)))
+    return tuple(sorted((a for a in estate.log_alerts if applies(a, region)), key=lambda a: (a.group, a.name)))
 
 
 def pii_fields(estate: Estate) -> tuple[str, ...]:
@@ -60,12 +60,12 @@ def es_days(text: str) -> str:
 
 
 def pipeline_of(estate: Estate, index: LogIndex) -> LogPipeline | None:
-    found = [p for p in estate.of_type(LogPipeline) if p.stream == index.stream]
+    found = [p for p in estate.log_pipelines if p.stream == index.stream]
     return found[0] if found else None
 
 
 def alert_logql(estate: Estate, alert: LogAlert) -> str:
     from obsgen.logs.logalert import logql
 
-    found = [i for i in estate.of_type(LogIndex) if i.stream == alert.stream]
+    found = [i for i in estate.log_indices if i.stream == alert.stream]
     return logql(alert, found[0].label_keys if found else ())

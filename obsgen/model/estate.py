@@ -1,10 +1,13 @@
-"""Everything the definitions declare, collected once by the loader."""
+"""Everything the definitions declare, collected once by the loader, one field per kind."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, fields
 
+from obsgen.model.dashboard import Dashboard, GrafanalibDashboard
+from obsgen.model.pipeline import LogAlert, LogCollector, LogDashboard, LogIndex, LogPipeline
 from obsgen.model.region import GlobalView, Region
-from obsgen.model.rules import Alert, GlobalRecording, Recording
+from obsgen.model.release import ReleasePolicy
+from obsgen.model.rules import Alert, GlobalAlert, GlobalRecording, Recording
 from obsgen.model.slo import SLO
 
 
@@ -17,8 +20,15 @@ class Estate:
     recordings: tuple[Recording, ...] = ()
     global_recordings: tuple[GlobalRecording, ...] = ()
     slos: tuple[SLO, ...] = ()
-    # Targets added by later layers (dashboards, pipelines, release policy) are kept by type.
-    others: tuple[object, ...] = field(default=())
+    global_alerts: tuple[GlobalAlert, ...] = ()
+    release_policies: tuple[ReleasePolicy, ...] = ()  # all that were defined; validation allows one
+    dashboards: tuple[Dashboard, ...] = ()
+    grafanalib_dashboards: tuple[GrafanalibDashboard, ...] = ()
+    log_indices: tuple[LogIndex, ...] = ()
+    log_collectors: tuple[LogCollector, ...] = ()
+    log_alerts: tuple[LogAlert, ...] = ()
+    log_pipelines: tuple[LogPipeline, ...] = ()
+    log_dashboards: tuple[LogDashboard, ...] = ()
 
     def region(self, name: str) -> Region:
         for region in self.regions:
@@ -30,8 +40,14 @@ class Estate:
     def global_regions(self) -> tuple[Region, ...]:
         return tuple(r for r in self.regions if r.feeds_global)
 
-    def of_type(self, cls: type) -> tuple:
-        return tuple(o for o in self.others if isinstance(o, cls))
+    @property
+    def release_policy(self) -> ReleasePolicy | None:
+        return self.release_policies[0] if self.release_policies else None
+
+    @property
+    def definitions(self) -> tuple:
+        """Every definition, kind by kind in field order (the global view once, in global_views)."""
+        return tuple(obj for f in fields(self) if f.name != "global_view" for obj in getattr(self, f.name))
 
 
 def applies(obj, region: Region) -> bool:

@@ -9,14 +9,14 @@ from obsgen.model.grafanalib import from_grafanalib
 from obsgen.dashboards.slo import slo_dashboards
 from obsgen.dashboards.targets import Target, global_target, offered, region_target
 from obsgen.model import Estate, Region, applies
-from obsgen.model.dashboard import Dashboard, GrafanalibDashboard
+from obsgen.model.dashboard import Dashboard
 
 
 def dashboards(estate: Estate, target: Target) -> tuple[Dashboard, ...]:
     """Every dashboard of the estate: written, imported from grafanalib, and generated from SLOs."""
     return (
-        *estate.of_type(Dashboard),
-        *(from_grafanalib(g) for g in estate.of_type(GrafanalibDashboard)),
+        *estate.dashboards,
+        *(from_grafanalib(g) for g in estate.grafanalib_dashboards),
         *slo_dashboards(estate, target.regions),
     )
 

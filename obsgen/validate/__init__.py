@@ -10,33 +10,29 @@ from __future__ import annotations
 from pathlib import Path
 
 from obsgen.model import Estate
-from obsgen.model.dashboard import Dashboard, GrafanalibDashboard
-from obsgen.model.pipeline import LogAlert, LogCollector, LogDashboard, LogIndex, LogPipeline
-from obsgen.model.release import ReleasePolicy
 from obsgen.validate import alert, alertmanager, dashboard, log_dashboard, pipeline, region, release, safety, slo, types
 from obsgen.validate.checker import Checker
 
 __all__ = ["Checker", "validate"]
 
-# The kinds the renderers add, each checked by `check(estate, obj, checker)`.
-KIND_CHECKS = {
-    ReleasePolicy: release.check,
-    Dashboard: dashboard.check_dashboard,
-    GrafanalibDashboard: dashboard.check_grafanalib,
-    LogIndex: pipeline.check_index,
-    LogCollector: pipeline.check_collector,
-    LogAlert: pipeline.check_alert,
-    LogPipeline: pipeline.check_pipeline,
-    LogDashboard: log_dashboard.check,
-}
+# The kinds the renderers add, each by its Estate field, each checked by `check(estate, obj, checker)`.
+KIND_CHECKS = (
+    ("release_policies", release.check),
+    ("dashboards", dashboard.check_dashboard),
+    ("grafanalib_dashboards", dashboard.check_grafanalib),
+    ("log_indices", pipeline.check_index),
+    ("log_collectors", pipeline.check_collector),
+    ("log_alerts", pipeline.check_alert),
+    ("log_pipelines", pipeline.check_pipeline),
+    ("log_dashboards", log_dashboard.check),
+)
 
 
 def validate(estate: Estate, root: Path) -> None:
     """Types first, then every check of every kind, in an order where each check may trust
     what the checks before it established."""
     c = Checker(estate, root)
-    types.check_all((*estate.regions, *estate.global_views, *estate.alerts, *estate.recordings,
-                     *estate.global_recordings, *estate.slos, *estate.others), c.site)
+    types.check_all(estate.definitions, c.site)
     region.table(c, estate)
     region.global_view(c, estate)
     alert.alerts(c, estate)
@@ -47,9 +43,8 @@ def validate(estate: Estate, root: Path) -> None:
     alert.recordings(c, estate)
     slo.slos(c, estate)
     safety.retention(c, estate)
-    for obj in estate.others:
-        for cls, check in KIND_CHECKS.items():
-            if isinstance(obj, cls):
-                check(estate, obj, c)
+    for field, check in KIND_CHECKS:
+        for obj in getattr(estate, field):
+            check(estate, obj, c)
     for r in estate.regions:  # across kinds, once every object is well formed on its own
         alertmanager.region(c, r)

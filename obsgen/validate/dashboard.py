@@ -49,7 +49,8 @@ def _name(estate, d, c, what) -> None:
         c.fail(d, f"dashboard {d.name!r}", "name must be lower-case letters, digits and dashes")
     if d.name.startswith(RESERVED_PREFIX):
         c.fail(d, what, f"names starting {RESERVED_PREFIX!r} are kept for the generated SLO dashboards")
-    same = [o for o in estate.others if isinstance(o, (Dashboard, GrafanalibDashboard)) and o.name == d.name]
+    same = sorted((o for o in (*estate.dashboards, *estate.grafanalib_dashboards) if o.name == d.name),
+                  key=lambda o: (o.site.file, o.site.line))
     if len(same) > 1 and same[-1] is d:
         c.fail(d, what, f"defined twice (also at {c.site(same[0])})")
 

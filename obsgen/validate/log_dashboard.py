@@ -34,7 +34,7 @@ def check(estate, board: LogDashboard, c) -> None:
         if key in seen:
             c.fail(board, what, f"charts {seen[key]!r} and {chart.title!r} would share the id {key!r}")
         seen[key] = chart.title
-    twins = [b for b in estate.of_type(LogDashboard) if b.name == board.name]
+    twins = [b for b in estate.log_dashboards if b.name == board.name]
     if len(twins) > 1 and twins[-1] is board:
         c.fail(board, what, f"defined twice (also at {c.site(twins[0])})")
 

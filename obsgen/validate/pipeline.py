@@ -65,7 +65,7 @@ def check_index(estate, index: LogIndex, c) -> None:
             if duration.is_duration(region.audit_retention) and duration.seconds(kept) < duration.seconds(region.audit_retention):
                 c.fail(index, what, f"retention {kept} in region {region.name} is shorter than its audit retention "
                                     f"{region.audit_retention} (set retention_overrides[{region.name!r}])")
-    twins = [i for i in estate.of_type(LogIndex) if i.stream == index.stream]
+    twins = [i for i in estate.log_indices if i.stream == index.stream]
     if len(twins) > 1 and twins[-1] is index:
         c.fail(index, what, f"stream {index.stream!r} defined twice (also at {c.site(twins[0])})")
 
@@ -99,10 +99,10 @@ def check_collector(estate, col: LogCollector, c) -> None:
             if pii not in col.anonymize:
                 c.fail(col, what, f"PII field {pii!r} is not anonymized, and region {region.name}'s "
                                   f"cross_border is {region.cross_border}{abroad}")
-    twins = [o for o in estate.of_type(LogCollector) if o.region == col.region]
+    twins = [o for o in estate.log_collectors if o.region == col.region]
     if len(twins) > 1 and twins[-1] is col:
         c.fail(col, what, f"defined twice (also at {c.site(twins[0])})")
-    for other in estate.of_type(LogCollector):
+    for other in estate.log_collectors:
         if other is not col and other.storage_region == col.storage_region and col.region.startswith(f"{other.region}-"):
             # Elasticsearch refuses two templates of one priority whose patterns overlap:
             # app-logs-us-* would also match app-logs-us-east-2026.11.26.
@@ -120,7 +120,7 @@ def check_alert(estate, alert: LogAlert, c) -> None:
     if not alert.expr and alert.stream is None:
         c.fail(alert, what, "give stream (and where, contains, count, window), or a LogQL expr")
     if alert.stream is not None:
-        streams = {i.stream: i for i in estate.of_type(LogIndex)}
+        streams = {i.stream: i for i in estate.log_indices}
         if alert.stream not in streams:
             c.fail(alert, what, f"stream {alert.stream!r} is no LogIndex's stream (known: {', '.join(sorted(streams))})")
         _count(c, alert, what, "count", alert.count, 1)
@@ -146,7 +146,7 @@ def check_alert(estate, alert: LogAlert, c) -> None:
         c.fail(alert, what, f"unknown severity {alert.severity!r} (one of {', '.join(SEVERITIES)})")
     c.regions(alert, what, alert.regions)
     c.labels(alert, what, alert.labels)
-    twins = [a for a in estate.of_type(LogAlert) if a.name == alert.name]
+    twins = [a for a in estate.log_alerts if a.name == alert.name]
     if len(twins) > 1 and twins[-1] is alert:
         c.fail(alert, what, f"defined twice (also at {c.site(twins[0])})")
 
@@ -154,7 +154,7 @@ def check_alert(estate, alert: LogAlert, c) -> None:
 def _unknown_labels(estate, expr: str) -> str | None:
     """Stream selectors may name only labels the collector sets: stream, region and the selected
     stream's label_keys; and `stream` must be a defined index's stream."""
-    streams = {i.stream: i for i in estate.of_type(LogIndex)}
+    streams = {i.stream: i for i in estate.log_indices}
     for body in _selectors(expr):
         matchers = {}
         rest = body
@@ -241,7 +241,7 @@ def check_pipeline(estate, pipe: LogPipeline, c) -> None:
     what = f"log pipeline {pipe.name}"
     if not isinstance(pipe.name, str) or not RECORD_KEY.match(pipe.name):
         c.fail(pipe, f"log pipeline {pipe.name!r}", "name must be lower-case letters, digits and underscores")
-    streams = {i.stream for i in estate.of_type(LogIndex)}
+    streams = {i.stream for i in estate.log_indices}
     if pipe.stream not in streams:
         c.fail(pipe, what, f"stream {pipe.stream!r} is no LogIndex's stream (known: {', '.join(sorted(streams))})")
     if isinstance(pipe.grok, str):
@@ -272,7 +272,7 @@ def check_pipeline(estate, pipe: LogPipeline, c) -> None:
     if pipe.hash_fields and (not isinstance(pipe.salt_secret, str) or not ENV_NAME.match(pipe.salt_secret)):
         c.fail(pipe, what, f"salt_secret must name the environment variable that holds the salt, not the salt itself; "
                            f"got {_redact(pipe.salt_secret)}")
-    twins = [p for p in estate.of_type(LogPipeline) if p.stream == pipe.stream]
+    twins = [p for p in estate.log_pipelines if p.stream == pipe.stream]
     if len(twins) > 1 and twins[-1] is pipe:
         c.fail(pipe, what, f"stream {pipe.stream!r} has two pipelines (also at {c.site(twins[0])})")
 

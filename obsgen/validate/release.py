@@ -9,8 +9,8 @@ TIERS = ("page", "ticket")
 def check(estate, policy: ReleasePolicy, c) -> None:
     what = f"release policy {policy.name}"
     c.text(policy, what, "name", policy.name)
-    if len(estate.of_type(ReleasePolicy)) > 1:
-        c.fail(estate.of_type(ReleasePolicy)[1], what, "more than one ReleasePolicy is defined")
+    if len(estate.release_policies) > 1:
+        c.fail(estate.release_policies[1], what, "more than one ReleasePolicy is defined")
     if not _number(policy.freeze_at_period_burn_rate) or policy.freeze_at_period_burn_rate <= 0:
         c.fail(policy, what, f"freeze_at_period_burn_rate must be a number > 0, got {policy.freeze_at_period_burn_rate!r}")
     for tier, decision in policy.on_burn.items():

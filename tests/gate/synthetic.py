@@ -89,7 +89,7 @@ def estate(slos=SLOS, policy: ReleasePolicy = POLICY) -> Estate:
     view = GlobalView(query_url="http://thanos.invalid:10902", ruler_name="ruler",
                       alertmanager_url="http://am.invalid:9093", object_storage="s3://x",
                       retention_raw="30d", retention_5m="90d", retention_1h="1y")
-    return Estate(regions=REGIONS, global_view=view, slos=tuple(slos), others=(policy,))
+    return Estate(regions=REGIONS, global_view=view, slos=tuple(slos), release_policies=(policy,))
 
 
 def canary_estate(policy: ReleasePolicy = POLICY) -> Estate:

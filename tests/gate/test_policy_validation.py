@@ -50,7 +50,7 @@ def test_the_synthetic_estate_and_its_default_policy_are_valid():
 
 
 def test_the_estates_own_release_policy_is_loaded_and_valid():
-    policies = load_estate(ROOT).of_type(ReleasePolicy)
+    policies = load_estate(ROOT).release_policies
     assert len(policies) == 1
     assert policies[0].canary.stages[0].max_error_rate == 0.001        # seed 5.3: stage 1 < 0.1%
     assert policies[0].canary.rollback_error_rate == 0.02              # seed 5.3: rollback > 2%

@@ -22,7 +22,6 @@ import yaml
 
 from obsgen import names
 from obsgen.logs import plan
-from obsgen.model.pipeline import LogAlert
 from tests.conftest import VENV_TOOLS
 
 HERE = Path(__file__).resolve().parent
@@ -92,7 +91,7 @@ def test_the_seed_alerts_for_each_source_region_to_its_own_alertmanager(tree, es
         for col in plan.stored_in(estate, estate.region(storage)):
             source = estate.region(col.region)
             mine = {k: r for k, r in rules.items() if r["alertmanager_labels"][names.REGION] == source.name}
-            assert {r["alertmanager_alertname"] for r in mine.values()} == {a.name for a in estate.of_type(LogAlert)}
+            assert {r["alertmanager_alertname"] for r in mine.values()} == {a.name for a in estate.log_alerts}
             for r in mine.values():
                 assert r["index"].endswith(f"-{source.name}"), r["index"]   # only the source's data stream
                 assert r["alertmanager_hosts"] == [source.alertmanager_url]

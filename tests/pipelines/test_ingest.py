@@ -9,7 +9,6 @@ import json
 
 import pytest
 
-from obsgen.model.pipeline import LogPipeline
 from obsgen.render.pipelines import corpus
 from obsgen.logs import grok
 from obsgen import names
@@ -29,7 +28,7 @@ def _filled(body: dict) -> dict:
 
 
 def test_the_corpus_covers_every_pipeline_with_good_and_malformed_lines(estate):
-    names = {p.name for p in estate.of_type(LogPipeline)}
+    names = {p.name for p in estate.log_pipelines}
     assert names == {"application_pipeline", "access_log_pipeline", "audit_pipeline"}
     assert set(CORPUS) == names
     for name, samples in CORPUS.items():
@@ -39,7 +38,7 @@ def test_the_corpus_covers_every_pipeline_with_good_and_malformed_lines(estate):
 
 @pytest.mark.parametrize("name", ["application_pipeline", "access_log_pipeline"])
 def test_pygrok_parses_every_good_line_and_no_malformed_one(estate, name):
-    pipe = next(p for p in estate.of_type(LogPipeline) if p.name == name)
+    pipe = next(p for p in estate.log_pipelines if p.name == name)
     for sample in CORPUS[name]:
         found = [grok.compile(expr).match(sample.line) for expr in pipe.grok]
         match = next((m for m in found if m is not None), None)

@@ -9,7 +9,6 @@ import pytest
 import yaml
 
 from obsgen import duration, names
-from obsgen.model.pipeline import LogCollector, LogIndex
 from obsgen.logs import plan
 from tests.pipelines.residency import host, must_stay, outputs_outside, region_hosts, unanonymized
 
@@ -59,7 +58,7 @@ def test_each_region_with_a_collector_alerts_on_logs_in_its_own_loki(estate, tre
 
 
 def test_audit_indices_are_deleted_no_sooner_than_the_source_regions_audit_retention(estate, tree):
-    audit = [i for i in estate.of_type(LogIndex) if i.audit]
+    audit = [i for i in estate.log_indices if i.audit]
     checked = 0
     for path, raw in tree.items():
         if "/elasticsearch/ilm_policy/" not in path:
@@ -71,7 +70,7 @@ def test_audit_indices_are_deleted_no_sooner_than_the_source_regions_audit_reten
         kept = duration.seconds(policy["phases"]["delete"]["min_age"])
         assert kept >= duration.seconds(source.audit_retention), path
         checked += 1
-    assert checked == len(audit) * len(estate.of_type(LogCollector))  # one policy per audit stream and collector
+    assert checked == len(audit) * len(estate.log_collectors)  # one policy per audit stream and collector
 
 
 def test_pipeline_credentials_are_environment_references_only(fluent_bit):

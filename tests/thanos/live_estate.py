@@ -41,7 +41,7 @@ from tests.thanos.live_estate import POLICY, REGIONS, SLOS, VIEW
 
 
 def estate() -> Estate:
-    return Estate(regions=REGIONS, global_view=VIEW, slos=SLOS, others=(POLICY,))
+    return Estate(regions=REGIONS, global_view=VIEW, slos=SLOS, release_policies=(POLICY,))
 
 
 def _api(region: str, rate: float, error_ratio: float, incidents=(), resets=(), shares=synthetic.FAST):

@@ -48,7 +48,7 @@ _PARAMS = {
 def render(estate: Estate, region: Region) -> dict[str, bytes]:
     if not region.elasticsearch_url or not plan.stored_in(estate, region):
         return {}
-    boards = sorted(estate.of_type(LogDashboard), key=lambda b: b.name)
+    boards = sorted(estate.log_dashboards, key=lambda b: b.name)
     return {names.kibana_file(board.name): ndjson(saved_objects(estate, region, board)) for board in boards}
 
 

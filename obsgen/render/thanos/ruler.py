@@ -53,7 +53,7 @@ def global_alerts(estate: Estate) -> dict[str, dict]:
     """{path: rule file}: one group per alert group; all run with the "warn" strategy, since they
     watch the pipeline itself (a region gone, the ruler alive)."""
     groups: dict[str, list[dict]] = defaultdict(list)
-    for alert in estate.of_type(GlobalAlert):
+    for alert in estate.global_alerts:
         groups[alert.group].extend(alert_rules(estate, alert))
     return {
         f"{names.THANOS_RULES_WARN_DIR}/{group}.yml": {"groups": [{
