@@ -141,10 +141,12 @@ def _repo_root(start: Path) -> Path | None:
 
 
 def write_tree(out: Path, tree: dict[str, bytes], root: Path | None = None,
-               on_file: Callable[[str], None] | None = None) -> None:
+               on_file: Callable[[str], None] | None = None, on_step: Callable[[str], None] | None = None) -> None:
     """Write `tree` (plus its manifest) as the whole of `out`. With `root`, first refuse an `out`
-    that is not obsgen's (check_out). `on_file(path)` runs after each file is staged (tests pause
-    a build there). OutputError on any refusal or filesystem failure; `out` is then as it was."""
+    that is not obsgen's (check_out). `on_file(path)` runs after each file is staged, `on_step(moment)`
+    once the lock is held ("locked"), the staged files are on disk ("synced") and the new tree is in
+    place ("swapped"): tests pause or kill a build there. OutputError on any refusal or filesystem
+    failure; `out` is then as it was."""
     out = Path(os.path.abspath(out))
     if root is not None:
         check_out(out, root)   # before anything is made or locked; again under the lock
@@ -157,13 +159,15 @@ def write_tree(out: Path, tree: dict[str, bytes], root: Path | None = None,
                 check_out(out, root)
             elif os.path.lexists(out) and not out.is_dir():
                 raise OutputError(f"--out {out} exists and is not a directory")
-            _write_locked(out, with_manifest(tree), on_file)
+            if on_step is not None:
+                on_step("locked")
+            _write_locked(out, with_manifest(tree), on_file, on_step or (lambda moment: None))
     except OSError as exc:
         raise OutputError(f"cannot write {out}: {exc.strerror or exc}"
                           + (f" ({exc.filename})" if exc.filename and str(exc.filename) != str(out) else "")) from None
 
 
-def _write_locked(out: Path, tree: dict[str, bytes], on_file) -> None:
+def _write_locked(out: Path, tree: dict[str, bytes], on_file, on_step) -> None:
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-{os.getpid()}-", dir=out.parent))
     try:
         os.chmod(staging, 0o777 & ~_umask())   # mkdtemp makes 0700; the tree is as readable as any file
@@ -177,11 +181,14 @@ def _write_locked(out: Path, tree: dict[str, bytes], on_file) -> None:
             if on_file is not None:
                 on_file(path)
         _sync(staging)
+        on_step("synced")
         if out.exists():
             _exchange(staging, out)   # staging now holds the old tree
+            on_step("swapped")
             shutil.rmtree(staging)
         else:
             os.rename(staging, out)
+            on_step("swapped")
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

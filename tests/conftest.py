@@ -14,6 +14,8 @@ made once per version, after the variable is set.
 """
 import os
 import shutil
+from pathlib import Path
+from types import MappingProxyType
 
 import pytest
 
@@ -31,6 +33,7 @@ VENV_TOOLS = {
     # ElastAlert 2 pins elasticsearch 7.10.1; obsgen uses the official client 9
     "elastalert2": tools.cache_root() / "elastalert2-2.19.0" / "bin" / "elastalert",
 }
+EXAMPLE_ROOT = Path(__file__).resolve().parents[1]   # the example estate: rules/, dashboards/, pipelines/
 PROMETHEUS = ("prometheus", "promtool")  # of the test's Prometheus version
 DEFAULT_VERSIONS = ("3",)
 
@@ -109,3 +112,19 @@ def pytest_runtest_setup(item):
     if missing:
         pytest.fail("missing test tools: " + ", ".join(missing) + "; run scripts/setup --with-test-tools",
                     pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def example_estate():
+    """The example estate, loaded once per session. Frozen: share it, never change it."""
+    from obsgen.load import load_estate
+
+    return load_estate(EXAMPLE_ROOT)
+
+
+@pytest.fixture(scope="session")
+def example_tree(example_estate):
+    """What `obsgen build` writes for the example estate, rendered once per session (read-only)."""
+    from obsgen.build import render_tree
+
+    return MappingProxyType(render_tree(example_estate))

@@ -7,15 +7,14 @@ import pytest
 import yaml
 
 from obsgen import amtool, names, serialize
-from obsgen.load import load_estate
 from obsgen.render import alert_tests, alertmanager, global_rules, prometheus_rules
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="session")
-def estate():
-    return load_estate(ROOT)
+def estate(example_estate):
+    return example_estate
 
 
 @pytest.fixture(scope="session")

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -167,10 +168,20 @@ def test_a_collision_between_renderers_is_one_line(tmp_path, monkeypatch):
     assert not (tmp_path.parent / "LEAK.yml").exists()
 
 
+def _waits_for_a_lock(pid: int) -> bool:
+    """Whether process `pid` is blocked asking for a lock: a `->` line of /proc/locks."""
+    for line in Path("/proc/locks").read_text().splitlines():
+        fields = line.split()
+        if len(fields) > 5 and fields[1] == "->" and fields[5] == str(pid):
+            return True
+    return False
+
+
+@pytest.mark.tool("obsgen")  # a second build in a real process: about 5 s
 def test_two_builds_at_once_run_one_after_the_other(tmp_path):
     """Build A pauses after its first file (a writer hook, no sleeps); build B, another process,
-    must wait for A's lock and must not touch A's staging directory; both finish, and the tree
-    is B's, whole."""
+    must wait for A's lock (the kernel lists it as a waiter) and must not touch A's staging
+    directory; both finish, and the tree is B's, whole."""
     root = write_estate(tmp_path)
     assert build(root).exit_code == 0
     tree_a = render_tree(load_estate(root))
@@ -189,14 +200,19 @@ def test_two_builds_at_once_run_one_after_the_other(tmp_path):
 
     writer = threading.Thread(target=write_tree, args=(root / "generated", tree_a), kwargs={"root": root, "on_file": hook})
     writer.start()
-    assert paused.wait(60)
-    (staging,) = tmp_path.glob(".generated.new-*")
-    other = subprocess.Popen([sys.executable, "-m", "obsgen.cli", "build", "--root", str(root)],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    with pytest.raises(subprocess.TimeoutExpired):
-        other.wait(timeout=8)   # B is blocked on A's lock, however long it has been waiting
-    assert staging.is_dir() and (staging / staged[0]).is_file(), "B removed A's staging directory"
-    release.set()
+    try:
+        assert paused.wait(60)
+        (staging,) = tmp_path.glob(".generated.new-*")
+        other = subprocess.Popen([sys.executable, "-m", "obsgen.cli", "build", "--root", str(root)],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 120
+        while not _waits_for_a_lock(other.pid):
+            assert other.poll() is None, f"B did not wait for A's lock: {other.communicate()}"
+            assert time.monotonic() < deadline, "B never asked for the lock"
+            time.sleep(0.05)
+        assert staging.is_dir() and (staging / staged[0]).is_file(), "B removed A's staging directory"
+    finally:
+        release.set()
     writer.join(60)
     out, err = other.communicate(timeout=120)
     assert other.returncode == 0, err

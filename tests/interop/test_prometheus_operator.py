@@ -32,8 +32,8 @@ def estate(formats: dict[str, str]):
 
 
 @pytest.fixture(scope="module")
-def trees():
-    return render_tree(load_estate(ROOT), workers=1), render_tree(estate({"eu-west": "both"}), workers=1)
+def trees(example_tree):
+    return example_tree, render_tree(estate({"eu-west": "both"}), workers=1)
 
 
 def objects(tree: dict[str, bytes], region: str) -> dict[str, dict]:

@@ -4,14 +4,12 @@ import pytest
 import yaml
 
 from obsgen import build, names
-from obsgen.load import load_estate
 from obsgen.render import pipelines
-from tests.pipelines.node import ROOT
 
 
 @pytest.fixture(scope="session")
-def estate():
-    return load_estate(ROOT)
+def estate(example_estate):
+    return example_estate
 
 
 RENDERERS = (pipelines.render_fluentbit, pipelines.render_kubernetes, pipelines.render_loki_rules,

@@ -40,15 +40,3 @@ def test_a_bad_slo_is_refused_naming_file_line_and_slo(tmp_path, text, words):
     line = err.value.one_line()
     assert line.startswith("rules/slos.py:2:"), line
     assert "slo api/availability" in line and words in line, line
-
-
-def test_the_estate_loads_and_renders_the_same_bytes_twice():
-    from pathlib import Path
-
-    from obsgen.build import render_tree
-
-    root = Path(__file__).resolve().parents[2]
-    estate = load_estate(root)
-    first = {k: v for k, v in render_tree(estate).items() if "/slo" in k}
-    second = {k: v for k, v in render_tree(load_estate(root)).items() if "/slo" in k}
-    assert first and first == second

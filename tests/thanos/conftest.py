@@ -6,14 +6,13 @@ from pathlib import Path
 import pytest
 
 from obsgen import build
-from obsgen.load import load_estate
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="session")
-def estate():
-    return load_estate(ROOT)
+def estate(example_estate):
+    return example_estate
 
 
 @pytest.fixture(scope="session")
