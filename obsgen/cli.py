@@ -116,21 +116,37 @@ def test_cmd(root: Path, out: Path | None, prometheus_version: str | None):
     ok = True
     from obsgen import amtool
 
+    from obsgen import shape_check
+
     am_configs, am_tests = amtool.config_files(out), amtool.route_test_files(out)
     click.echo(f"promtool of Prometheus {version}: {promtool_bin}")
-    for result in (promtool.check_config(promtool.config_files(out), version=version),
-                   promtool.check_rules(rules, version=version),
-                   promtool.test_rules(tests, version=version) if tests else None,
-                   amtool.check_config(am_configs) if am_configs else None,
-                   amtool.test_routes(am_tests) if am_tests else None):
+    progress = Progress("obsgen test")
+    listed = 0
+
+    def shapes():
+        nonlocal listed
+        result, listed = shape_check.check(out)
+        return result
+
+    steps = (lambda: promtool.check_config(promtool.config_files(out), version=version),
+             lambda: promtool.check_rules(rules, version=version),
+             shapes,
+             lambda: promtool.test_rules(tests, version=version, progress=progress.step) if tests else None,
+             lambda: amtool.check_config(am_configs) if am_configs else None,
+             lambda: amtool.test_routes(am_tests) if am_tests else None)
+    for step in steps:
+        result = step()
         if result is None:
             continue
         ok &= result.ok
         status = "ok" if result.ok else "FAILED"
         click.echo(f"{result.step}: {status}")
+        progress.step(f"{result.step} {status}")
         if not result.ok:
             click.echo(result.output)
     click.echo(f"{len(rules)} rule files checked, {len(tests)} unit-test files run")
+    if listed:
+        click.echo(f"{listed} SLOs proven by the proof of their shape ({names.SLO_SHAPES_INDEX} in each region)")
     click.echo(f"{len(am_configs)} Alertmanager configs checked, {len(am_tests)} route-test files run")
     sys.exit(EXIT_OK if ok else EXIT_FAIL)
 

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import os
 import subprocess
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from obsgen import tools
 
@@ -45,14 +46,19 @@ def check_rules(files: list[Path], version: str | None = None) -> Result:
     return _run("promtool check rules", [binary(version), "check", "rules", *map(str, files)])
 
 
-def test_rules(files: list[Path], workers: int | None = None, version: str | None = None) -> Result:
+def test_rules(files: list[Path], workers: int | None = None, version: str | None = None,
+               progress: Callable[[str], None] | None = None) -> Result:
     """promtool runs its files one after another: spread them over the cores, largest first."""
     workers = workers or os.cpu_count() or 1
     ordered = sorted(files, key=lambda f: -Path(f).stat().st_size)
     promtool = binary(version)
+    failed = []
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        results = list(pool.map(lambda f: _run("promtool test rules", [promtool, "test", "rules", str(f)]), ordered))
-    failed = [r.output for r in results if not r.ok]
+        jobs = [pool.submit(_run, "promtool test rules", [promtool, "test", "rules", str(f)]) for f in ordered]
+        for done, job in enumerate(as_completed(jobs), 1):
+            if progress:
+                progress(f"promtool test rules: {done} of {len(jobs)} files")
+        failed = [job.result().output for job in jobs if not job.result().ok]
     return Result("promtool test rules", not failed, "\n".join(failed))
 
 

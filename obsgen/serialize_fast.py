@@ -88,7 +88,30 @@ def _scalar(value) -> str:
     raise Unsupported
 
 
+_flat: dict[tuple, list[str]] = {}
+
+
 def _mapping(out: list[str], doc: dict, indent: int, first: str | None = None) -> None:
+    if len(doc) <= 16 and set(map(type, doc.values())) == {str}:
+        # Label and annotation maps recur hundreds of times per rule file: written once each.
+        key = (indent, tuple(doc.items()))
+        lines = _flat.get(key)
+        if lines is None:
+            lines = []
+            _mapping_lines(lines, doc, indent, None)
+            if len(_flat) > 50_000:
+                _flat.clear()
+            _flat[key] = lines
+        if first is None:
+            out.extend(lines)
+        else:
+            out.append(first + lines[0][indent:])
+            out.extend(lines[1:])
+        return
+    _mapping_lines(out, doc, indent, first)
+
+
+def _mapping_lines(out: list[str], doc: dict, indent: int, first: str | None) -> None:
     pad = " " * indent
     for key, value in doc.items():
         if type(key) is not str:
