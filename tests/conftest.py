@@ -123,6 +123,14 @@ def example_estate():
 
 
 @pytest.fixture(scope="session")
+def example_documents(example_estate):
+    """The example estate's documents before serialization ({path: document}), rendered once (read-only)."""
+    from obsgen.build import render_documents
+
+    return MappingProxyType(render_documents(example_estate))
+
+
+@pytest.fixture(scope="session")
 def example_tree(example_estate):
     """What `obsgen build` writes for the example estate, rendered once per session (read-only)."""
     from obsgen.build import render_tree

@@ -3,20 +3,15 @@ example estate and a many-service estate render, and on awkward values; what the
 the same way falls back to the reference."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from obsgen import serialize
-from obsgen.build import render_documents
-from obsgen.load import load_estate
 from yaml.emitter import Emitter
 
 from obsgen.serialize_fast import Unsupported, _Analyzer, _surely_plain, json_text, yaml_text
 
 from tests.slo.test_shapes import SERVICES, availability, latency
 
-REPO = Path(__file__).resolve().parents[2]
 
 AWKWARD = ["", " lead", "trail ", "a: b", "a #b", "#x", "- x", "-x", "? x", "x?", "[a]", "{a}", "a,b", "'q'", '"q"',
            "it's", "true", "True", "no", "yes", "null", "~", "1", "1.5", "0x1f", "1e3", "1_000", ".inf", "2026-12-02",
@@ -27,13 +22,9 @@ AWKWARD = ["", " lead", "trail ", "a: b", "a #b", "#x", "- x", "-x", "? x", "x?"
 VALUES = [0, -1, 10**20, 0.1, 1e-05, 1e20, -2.5, float("inf"), float("-inf"), float("nan"), True, False, None]
 
 
-def _docs():
-    yield from render_documents(load_estate(REPO)).items()
-
-
-def test_every_document_of_the_example_estate_is_written_as_the_reference_writes_it():
+def test_every_document_of_the_example_estate_is_written_as_the_reference_writes_it(example_documents):
     checked, fast = 0, 0
-    for path, doc in _docs():
+    for path, doc in example_documents.items():
         if isinstance(doc, bytes):
             continue
         if path.endswith(".json"):

@@ -5,8 +5,6 @@ from pathlib import Path
 
 import pytest
 
-from obsgen import build
-
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -16,5 +14,5 @@ def estate(example_estate):
 
 
 @pytest.fixture(scope="session")
-def documents(estate) -> dict[str, object]:
-    return build.render_documents(estate)
+def documents(example_documents) -> dict[str, object]:
+    return example_documents
