@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from obsgen.model import SLO, LatencyThreshold
 from obsgen import sli_fixtures
+from obsgen.model import SLO, LatencyThreshold
 from obsgen.synth.model import ErrorCounter, OutcomeLabel
 
 Labels = tuple[tuple[str, str], ...]

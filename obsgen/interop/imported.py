@@ -4,15 +4,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from obsgen import promql
+from obsgen import promql, sli_fixtures
 from obsgen.errors import Site
 from obsgen.interop.source import ImportProblem
 from obsgen.model import SLO, EventRatio, LatencyThreshold, RawRatio
-from obsgen import sli_fixtures
+from obsgen.validate.patterns import LABEL_NAME
 from obsgen.validate.slo import RESERVED
 
 SLUG = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$")
-LABEL = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
 URL = re.compile(r"^https?://\S+$")
 TAKEN = RESERVED | {"region"}   # label keys obsgen sets itself on SLO series and alerts
 
@@ -47,7 +46,7 @@ def labels(merged: dict[str, tuple[str, Site, str]], obj: str, prefix: str, note
     kept under `prefix` + key, with a note."""
     out = {}
     for key, (value, site, fld) in sorted(merged.items()):
-        if not LABEL.match(key):
+        if not LABEL_NAME.match(key):
             raise ImportProblem(site, obj, fld, f"label name {key!r} is not a Prometheus label name")
         if key in TAKEN:
             notes.append(Note(site, fld, f"label {key!r} is set by obsgen; kept as {prefix + key!r}"))

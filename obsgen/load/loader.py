@@ -9,11 +9,11 @@ import traceback
 from pathlib import Path
 
 from obsgen.errors import DefinitionError, Site
-from obsgen.site import PACKAGE_DIR
 from obsgen.model import SLO, Alert, Estate, GlobalAlert, GlobalRecording, GlobalView, Recording, Region
 from obsgen.model.dashboard import Dashboard, GrafanalibDashboard
 from obsgen.model.pipeline import LogAlert, LogCollector, LogDashboard, LogIndex, LogPipeline
 from obsgen.model.release import ReleasePolicy
+from obsgen.site import PACKAGE_DIR
 from obsgen.validate import validate
 
 DEFINITION_DIRS = ("rules", "dashboards", "pipelines")

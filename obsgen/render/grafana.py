@@ -5,11 +5,11 @@ from __future__ import annotations
 from obsgen import names
 from obsgen.dashboards import check, house, provisioning
 from obsgen.dashboards.build import build
-from obsgen.model.grafanalib import from_grafanalib
 from obsgen.dashboards.slo import slo_dashboards
 from obsgen.dashboards.targets import Target, global_target, offered, region_target
 from obsgen.model import Estate, Region, applies
 from obsgen.model.dashboard import Dashboard
+from obsgen.model.grafanalib import from_grafanalib
 
 
 def dashboards(estate: Estate, target: Target) -> tuple[Dashboard, ...]:

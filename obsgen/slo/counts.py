@@ -6,8 +6,8 @@ only the `by` labels. A missing error series (no 5xx yet) counts as zero, not as
 from __future__ import annotations
 
 from obsgen import promql
-from obsgen.sli_selectors import le_values, native_selector
 from obsgen.model import EventRatio, LatencyThreshold, NativeLatencyThreshold, RawRatio
+from obsgen.sli_selectors import le_values, native_selector
 
 
 def counts(sli, window: str, by: tuple[str, ...] = ()) -> tuple[str, str]:

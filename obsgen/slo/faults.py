@@ -12,10 +12,9 @@ import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from obsgen import duration, names
+from obsgen import duration, names, sli_fixtures
 from obsgen.model import SLO, Region
 from obsgen.slo import native, recording, simulate
-from obsgen import sli_fixtures
 from obsgen.slo.scrapes import GAP, STALE, Scrapes, Series, booked, truth
 
 LIFETIME = 50_000_000          # requests a long-lived process counted before the test starts

@@ -17,11 +17,10 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from obsgen import duration, names
+from obsgen import duration, names, sli_fixtures
 from obsgen.model import SLO, Region
 from obsgen.policy import burn_rates
 from obsgen.slo import alerts, faults, native, recording, scrapes, simulate
-from obsgen import sli_fixtures
 from obsgen.slo.simulate import RATE, Traffic, rate_for, steps_of
 from obsgen.slo.windows import spell
 

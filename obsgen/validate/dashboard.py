@@ -4,9 +4,9 @@ from __future__ import annotations
 import math
 import re
 
+from obsgen.model.dashboard import PANEL_TYPES, Dashboard, GrafanalibDashboard, Panel
 from obsgen.model.grafanalib import ImportProblem, from_grafanalib
 from obsgen.validate.patterns import SLUG, URL
-from obsgen.model.dashboard import PANEL_TYPES, Dashboard, GrafanalibDashboard, Panel
 
 _UNIT = re.compile(r"^\S.*$")
 RESERVED_PREFIX = "slo-"   # the generated SLO dashboards' names

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 
 from obsgen import duration, names
+from obsgen.logs import grok as grok_patterns
+from obsgen.logs import plan, sizes
 from obsgen.model import SEVERITIES
 from obsgen.model.pipeline import DATE_SLOT, REGION_SLOT, LogAlert, LogCollector, LogIndex, LogPipeline
 from obsgen.validate.patterns import ALERT_NAME, ENV_NAME, RECORD_KEY, SLUG
-from obsgen.logs import grok as grok_patterns
-from obsgen.logs import plan, sizes
 
 _FIELD = re.compile(r"^@?[a-z_][a-z0-9_]*$")   # Elasticsearch fields: also @timestamp
 _PAIRS = {"(": ")", "[": "]", "{": "}"}

@@ -6,8 +6,8 @@ import re
 import pytest
 
 from obsgen import names, serialize
-from obsgen.render import alertmanager
 from obsgen.policy import alertmanager as policy
+from obsgen.render import alertmanager
 from tests.alertmanager.conftest import ROOT, load_config
 
 SEED = ROOT.parent / "shared" / "seed" / "000_00d7476acbd92ed0.txt"

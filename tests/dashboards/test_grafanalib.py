@@ -7,9 +7,9 @@ import pytest
 
 from obsgen.dashboards import check
 from obsgen.dashboards.build import build
-from obsgen.model.grafanalib import ImportProblem, from_grafanalib, grafanalib_json
 from obsgen.dashboards.targets import region_target
 from obsgen.model.dashboard import GrafanalibDashboard
+from obsgen.model.grafanalib import ImportProblem, from_grafanalib, grafanalib_json
 from tests.dashboards.helpers import SCHEMAS, the_estate
 
 ESTATE = the_estate()

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from obsgen import sli_fixtures
 from obsgen.demo import story
 from obsgen.demo.history import histories
 from obsgen.load import load_estate
 from obsgen.model import applies
 from obsgen.model.slo import EventRatio, LatencyThreshold
-from obsgen import sli_fixtures
 from obsgen.sli_selectors import le_values
 from obsgen.synth import all_series, sample_value
 

@@ -8,8 +8,8 @@ import pytest
 
 from obsgen.errors import DefinitionError
 from obsgen.load import load_estate
-from obsgen.validate import validate
 from obsgen.model.release import Canary, CanaryStage, ReleasePolicy
+from obsgen.validate import validate
 from tests.gate import synthetic
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -9,9 +9,9 @@ import json
 
 import pytest
 
-from obsgen.render.pipelines import corpus
-from obsgen.logs import grok
 from obsgen import names
+from obsgen.logs import grok
+from obsgen.render.pipelines import corpus
 from tests.pipelines import ingest_sim
 from tests.pipelines.node import ROOT
 

@@ -10,8 +10,8 @@ import dataclasses
 
 from obsgen import names
 from obsgen.model import Estate, Region
-from obsgen.render.alertmanager import routing, secrets
 from obsgen.policy import alertmanager as policy
+from obsgen.render.alertmanager import routing, secrets
 from obsgen.render.alertmanager.cases import document, global_cases, isolated_cases, region_cases
 
 

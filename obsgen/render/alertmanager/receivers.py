@@ -4,8 +4,8 @@ from __future__ import annotations
 from typing import Callable
 
 from obsgen.model import Channel, Region
-from obsgen.render.alertmanager import templates
 from obsgen.policy import alertmanager as policy
+from obsgen.render.alertmanager import templates
 
 
 def secret_path(channel: Channel) -> str | None:

@@ -9,9 +9,9 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from obsgen import duration, names
+from obsgen.logs import logalert, plan
 from obsgen.model import Estate, Region
 from obsgen.model.pipeline import LogAlert
-from obsgen.logs import logalert, plan
 
 RULES_FOLDER = "/opt/elastalert/rules"   # assumed: where the rules/ folder is mounted
 WRITEBACK_INDEX = "elastalert_status"

@@ -6,10 +6,10 @@ data stream for what its pipeline could not parse."""
 from __future__ import annotations
 
 from obsgen import duration, names
+from obsgen.logs import fields, plan
 from obsgen.model import Estate, Region
 from obsgen.model.pipeline import LogIndex, LogPipeline
 from obsgen.render.pipelines import ingest
-from obsgen.logs import fields, plan
 
 TEMPLATE_PRIORITY = 200   # above Elasticsearch's built-in templates (priority 100 for logs-*-*)
 

@@ -14,9 +14,9 @@ from importlib import resources
 from urllib.parse import urlsplit
 
 from obsgen import duration, names
+from obsgen.logs import plan, sizes
 from obsgen.model import Estate, Region
 from obsgen.model.pipeline import LogCollector, LogIndex
-from obsgen.logs import plan, sizes
 
 LOKI_USER, LOKI_PASSWORD = "LOKI_USERNAME", "LOKI_PASSWORD"
 ES_USER, ES_PASSWORD = "ELASTICSEARCH_USERNAME", "ELASTICSEARCH_PASSWORD"

@@ -5,10 +5,10 @@ ConfigMap made from fluent-bit/fluent-bit.yaml; secrets come from a Secret, by n
 from __future__ import annotations
 
 from obsgen import names
+from obsgen.logs import plan, sizes
 from obsgen.model import Estate, Region
 from obsgen.model.pipeline import LogCollector
 from obsgen.render.pipelines import fluentbit
-from obsgen.logs import plan, sizes
 
 CONFIG_DIR = "/fluent-bit/etc"
 HTTP_PORT = 2020   # Fluent Bit's built-in HTTP server (health, metrics)

@@ -7,8 +7,8 @@ folder obsgen's Loki rules are mounted in) and the region's own Alertmanager."""
 from __future__ import annotations
 
 from obsgen import duration, names
-from obsgen.model import Estate, Region
 from obsgen.logs import plan
+from obsgen.model import Estate, Region
 
 LOKI_DATA = "/loki"                       # assumed: Loki's data volume
 LOKI_CONFIG_DIR = "/etc/loki"             # assumed: where generated/<region>/loki/ is mounted

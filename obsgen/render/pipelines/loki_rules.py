@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 
 from obsgen import names
+from obsgen.logs import plan
 from obsgen.model import Estate, Region
 from obsgen.model.pipeline import LogAlert
-from obsgen.logs import plan
 
 
 def render(estate: Estate, region: Region) -> dict[str, dict]:
