@@ -122,6 +122,7 @@ def test_cmd(root: Path, out: Path | None, prometheus_version: str | None):
     click.echo(f"promtool of Prometheus {version}: {promtool_bin}")
     progress = Progress("obsgen test")
     listed = 0
+    rest = sorted(set(rules) - promtool.named_by_configs(promtool.config_files(out)))
 
     def shapes():
         nonlocal listed
@@ -129,7 +130,7 @@ def test_cmd(root: Path, out: Path | None, prometheus_version: str | None):
         return result
 
     steps = (lambda: promtool.check_config(promtool.config_files(out), version=version),
-             lambda: promtool.check_rules(rules, version=version),
+             lambda: promtool.check_rules(rest, version=version) if rest else None,
              shapes,
              lambda: promtool.test_rules(tests, version=version, progress=progress.step) if tests else None,
              lambda: amtool.check_config(am_configs) if am_configs else None,

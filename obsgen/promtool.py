@@ -35,6 +35,18 @@ def config_files(out: Path) -> list[Path]:
     return sorted(Path(out).glob("*/prometheus/prometheus.yml"))
 
 
+def named_by_configs(configs: list[Path]) -> set[Path]:
+    """The rule files the configs name: `check config` checks them, so `check rules` need not."""
+    import yaml
+
+    found = set()
+    for config in configs:
+        doc = yaml.safe_load(Path(config).read_text()) or {}
+        for pattern in doc.get("rule_files") or ():
+            found.update(Path(config).parent.glob(pattern))
+    return found
+
+
 def check_config(files: list[Path], version: str | None = None) -> Result | None:
     """Also checks every rule file each config names."""
     if not files:

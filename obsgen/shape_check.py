@@ -46,6 +46,24 @@ def _group(path: Path) -> dict:
     return group
 
 
+_ANNOTATIONS = re.compile(r"^( *)annotations:\n(?:\1 .*\n)*", re.M)
+
+
+def _text(path: Path) -> str:
+    return _ANNOTATIONS.sub("", path.read_text())
+
+
+def _same_text(proven: str, proven_id: str, other: str, other_id: str, renaming: dict[str, str]) -> bool:
+    """The quick comparison: the proven file's text renamed (literals, label values, group name)."""
+    text = proven.replace(f"- name: {names.slo_group(proven_id)}\n", f"- name: {names.slo_group(other_id)}\n", 1)
+    if renaming:
+        words = "|".join(map(re.escape, renaming))
+        text = re.sub(f'"({words})"', lambda m: f'"{renaming[m.group(1)]}"', text)
+        text = re.sub(f"^( +[A-Za-z_][A-Za-z0-9_]*: )({words})$", lambda m: m.group(1) + renaming[m.group(2)],
+                      text, flags=re.M)
+    return text == other
+
+
 def check(out: Path) -> tuple[Result | None, int]:
     """(result, how many SLOs the indexes list); (None, 0) when there is no index."""
     files = index_files(out)
@@ -59,7 +77,9 @@ def check(out: Path) -> tuple[Result | None, int]:
             if not proof.is_file():
                 problems.append(f"{index}: proof {entry['proof']} is missing")
                 continue
-            proven = _group(tests / entry["rules"])
+            proven_path = tests / entry["rules"]
+            proven_text, proven_id = _text(proven_path), proven_path.stem.removeprefix("slo-")
+            proven = None
             for same in entry["same_shape"]:
                 listed += 1
                 path = Path(os.path.normpath(tests / same["rules"]))
@@ -67,8 +87,11 @@ def check(out: Path) -> tuple[Result | None, int]:
                     problems.append(f"{index}: {same['rules']} is missing")
                     continue
                 slo_id = path.stem.removeprefix("slo-")
-                want = {**proven, "name": names.slo_group(slo_id),
-                        "rules": _renamed(proven["rules"], same["renaming"])}
+                if _same_text(proven_text, proven_id, _text(path), slo_id, same["renaming"]):
+                    continue
+                # Text can differ where the rules do not (a renamed value YAML quotes): compare the rules.
+                proven = proven or _group(proven_path)
+                want = {**proven, "name": names.slo_group(slo_id), "rules": _renamed(proven["rules"], same["renaming"])}
                 if _group(path) != want:
                     problems.append(f"{path}: its rules are not those of {entry['rules']} (proven by "
                                     f"{entry['proof']}) renamed {same['renaming']}")
