@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import math
 import re
+import traceback
 
 from obsgen.model.dashboard import PANEL_TYPES, Dashboard, GrafanalibDashboard, Panel
 from obsgen.model.grafanalib import ImportProblem, from_grafanalib
+from obsgen.site import PACKAGE_DIR
 from obsgen.validate.patterns import SLUG, URL
 
 _UNIT = re.compile(r"^\S.*$")
@@ -78,6 +80,11 @@ def _panel(d, p: Panel, c, what) -> None:
         c.fail(d, what, f"id must be a positive whole number, got {p.id!r}")
 
 
+def _raised_in_obsgen(exc: BaseException) -> bool:
+    frames = traceback.extract_tb(exc.__traceback__)
+    return bool(frames) and frames[-1].filename.startswith(PACKAGE_DIR)
+
+
 def check_grafanalib(estate, g: GrafanalibDashboard, c) -> None:
     what = f"grafanalib dashboard {g.name}"
     _name(estate, g, c, what)
@@ -86,5 +93,7 @@ def check_grafanalib(estate, g: GrafanalibDashboard, c) -> None:
     except ImportProblem as exc:
         c.fail(g, what, str(exc))
     except Exception as exc:   # grafanalib itself failed to render the team's object
+        if _raised_in_obsgen(exc):
+            raise   # obsgen's converter failed: its bug, never the team's dashboard
         c.fail(g, what, f"grafanalib could not render it: {type(exc).__name__}: {exc}")
     _body(converted, c, at=g)

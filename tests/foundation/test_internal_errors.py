@@ -3,6 +3,7 @@ one line that says so and asks for a report, exit 1, the traceback only with `ob
 from __future__ import annotations
 
 import types
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -10,8 +11,11 @@ from click.testing import CliRunner
 from obsgen import errors
 from obsgen import site as site_module
 from obsgen.cli import main
+from obsgen.load import load_estate
 from obsgen.validate import alertmanager as cross_kind_checks
 from tests.foundation.estate_builder import write_estate
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 def _bug(*args, **kwargs):
@@ -47,6 +51,26 @@ def test_a_definition_that_raises_through_a_library_is_still_the_users_error(tmp
     result = CliRunner().invoke(main, ["build", "--root", str(root)])
     assert result.exit_code == errors.EXIT_USAGE, result.output
     assert result.output.strip().splitlines()[-1].startswith("error: rules/bad.py:3: module rules.bad: raised JSONDecodeError")
+
+
+def test_a_bug_in_obsgens_grafanalib_converter_is_a_bug_not_the_teams_dashboard(monkeypatch):
+    from obsgen.model import grafanalib as converter
+
+    monkeypatch.setattr(converter, "UPGRADES", None)   # the converter now fails inside obsgen
+    with pytest.raises(AttributeError):
+        load_estate(REPO)
+
+
+def test_grafanalib_failing_on_the_teams_object_is_the_teams_error(tmp_path):
+    root = write_estate(tmp_path)
+    (root / "dashboards").mkdir(exist_ok=True)
+    (root / "dashboards" / "team.py").write_text(
+        "from grafanalib.core import Dashboard\nfrom obsgen.model.dashboard import GrafanalibDashboard\n\n"
+        "T = GrafanalibDashboard('team', Dashboard(title='Team', rows=[object()]))\n")
+    result = CliRunner().invoke(main, ["build", "--root", str(root)])
+    assert result.exit_code == errors.EXIT_USAGE, result.output
+    line = result.output.strip().splitlines()[-1]
+    assert line.startswith("error: dashboards/team.py:4: grafanalib dashboard team: grafanalib could not render it"), line
 
 
 FIELDS = [
