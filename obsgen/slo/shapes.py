@@ -120,12 +120,14 @@ def key(slo: SLO, region: Region, rules: list[dict], interval: str | None) -> st
     """The SLO's shape in the region, from its rendered rules (a group's `rules`) and definition."""
     ab = _Abstraction(tokens(slo))
     expected = _expected_annotations(slo, region)
+    # Every expression in one text (a literal never holds the separator): abstracted in one pass.
+    exprs = ab.text("\x01".join(str(rule.get("expr", "")) for rule in rules))
     shaped = []
     for rule in rules:
         out = {}
         for k, v in rule.items():
             if k == "expr":
-                out[k] = ab.text(v)
+                out[k] = "\x00in exprs"
             elif k == "labels":
                 out[k] = {name: ab.value(x) for name, x in v.items()}
             elif k == "annotations":
@@ -133,7 +135,7 @@ def key(slo: SLO, region: Region, rules: list[dict], interval: str | None) -> st
             else:
                 out[k] = v
         shaped.append(out)
-    return json.dumps([len(ab.index), interval, _definition(slo, region, ab), shaped, ab.bits()],
+    return json.dumps([len(ab.index), interval, _definition(slo, region, ab), exprs, shaped, ab.bits()],
                       sort_keys=True, ensure_ascii=False)
 
 
