@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
+from obsgen.errors import EXIT_FAIL, EXIT_OK, EXIT_USAGE   # standard library only, like this module
+
 PROMETHEUS_VERSIONS = ("2", "3")
 DEFAULT_PROMETHEUS = "3"
 VERSION_ENV = "OBSGEN_PROMETHEUS_VERSION"
@@ -136,17 +138,17 @@ def _main(argv: list[str]) -> int:
         for b in GO_BUILDS:
             print("test" if b.for_tests else "run", b.bin_dir(os.environ), b.module, b.version,
                   ",".join(b.tags) or "-", *b.commands)
-        return 0
+        return EXIT_OK
     if argv == ["list"]:
         for key in TOOLS:
             print(f"{key:14} {find(key) or 'missing: ' + TOOLS[key].source}")
-        return 0
+        return EXIT_OK
     if len(argv) == 2 and argv[0] == "path" and argv[1] in TOOLS:
         found = find(argv[1])
         print(found or f"{argv[1]} missing", file=sys.stdout if found else sys.stderr)
-        return 0 if found else 1
+        return EXIT_OK if found else EXIT_FAIL
     print("usage: python -m obsgen.tools go-builds | list | path KEY", file=sys.stderr)
-    return 2
+    return EXIT_USAGE
 
 
 if __name__ == "__main__":
