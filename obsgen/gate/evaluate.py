@@ -11,6 +11,7 @@ from typing import Callable
 
 from obsgen import duration
 from obsgen.gate import collect as collect_mod
+from obsgen.gate import groups
 from obsgen.gate.decide import global_result, slo_result
 from obsgen.gate.http import Client, Endpoint, QueryError
 from obsgen.gate.result import (CANNOT_EVALUATE, FAIL, NO_SOURCE, PASS, WARN, EndpointProblem,
@@ -64,7 +65,7 @@ def evaluate(estate, plan: list[tuple[Endpoint, tuple]], at: float, *, selection
     region_names = {r.name for r in regions}
     plan = [(ep, tuple(r for r in served if r.name in region_names)) for ep, served in plan]
     plan = [(ep, served) for ep, served in plan if served]
-    answers, requests = _read_endpoints(plan, slos, at, make_client, clock, progress, parallel)
+    answers, requests, labelled = _read_endpoints(plan, slos, at, make_client, clock, progress, parallel)
     results: list[SLOResult] = []
     read: dict[tuple[str, str], collect_mod.Facts] = {}   # (SLO id, region) -> what was read
     problems: list[EndpointProblem] = []
@@ -79,8 +80,11 @@ def evaluate(estate, plan: list[tuple[Endpoint, tuple]], at: float, *, selection
                     results.append(_unreadable(slo, region.name, at, endpoint.name, error))
                 else:
                     read[(slo.id, region.name)] = facts[(slo.id, region.name)]
-                    results.append(slo_result(policy, slo, region.name, facts[(slo.id, region.name)], at,
-                                              endpoint=endpoint.name))
+                    result = slo_result(policy, slo, region.name, facts[(slo.id, region.name)], at, endpoint=endpoint.name)
+                    if slo.group_by:
+                        result = groups.judged(policy, slo, region.name, result,
+                                               labelled.get((slo.id, region.name), {}), at)
+                    results.append(result)
     results.sort(key=lambda r: (r.region, r.service, r.slo))
     results += _global(estate, policy, slos, region_names, results, read, at)
     decision, reason = overall(results, problems)
@@ -91,9 +95,10 @@ def evaluate(estate, plan: list[tuple[Endpoint, tuple]], at: float, *, selection
 
 def _read_endpoints(plan, slos, at, make_client, clock, progress, parallel: bool):
     """Each endpoint read once (in parallel): [(endpoint, regions, facts or None, error or None)],
-    and every request made."""
+    every request made, and the label sets of the per-label SLOs ((SLO id, region) -> ...)."""
     progress = progress or (lambda endpoint, state, count: None)
     requests: list[RequestLog] = []
+    labelled: dict = {}
     lock = threading.Lock()
 
     def record(entry: RequestLog) -> None:
@@ -110,6 +115,12 @@ def _read_endpoints(plan, slos, at, make_client, clock, progress, parallel: bool
         client = make_client(endpoint, clock=clock, on_request=record)
         try:
             facts = collect_mod.collect(client, slos, served, at)
+            found = groups.read(client, slos, served, at)
+            for key, sets in found.items():
+                if key in facts:
+                    facts[key] = groups.summed(facts[key], sets)
+            with lock:
+                labelled.update(found)
             progress(endpoint.name, "done", count(endpoint.name))
             return endpoint, served, facts, None
         except QueryError as exc:
@@ -123,7 +134,7 @@ def _read_endpoints(plan, slos, at, make_client, clock, progress, parallel: bool
             answers = list(pool.map(one, plan))
     else:
         answers = [one(item) for item in plan]
-    return answers, sorted(requests, key=lambda r: r.endpoint)
+    return answers, sorted(requests, key=lambda r: r.endpoint), labelled
 
 
 def _global(estate, policy, slos, chosen: set[str], results: list[SLOResult], read, at: float) -> list[SLOResult]:

@@ -119,6 +119,8 @@ class SLOResult:
     holes: tuple[Hole, ...] = ()              # stretches no source covers (then cannot-evaluate, or warm-up)
     newest_sample: float | None = None        # Unix seconds of the raw counters' newest sample (None: none found)
     warm_up: str = ""                         # non-empty: the period is not whole and the policy's warm-up applies
+    groups: tuple = ()                        # a per-label SLO (SLO.group_by): one obsgen.gate.groups.GroupResult per label set
+    label_sets: int | None = None             # a per-label SLO: how many label sets were read (None: not per-label)
 
     @property
     def alert_firing(self) -> bool:

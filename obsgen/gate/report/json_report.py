@@ -69,7 +69,15 @@ def _slo(r: SLOResult) -> dict:
         "source": r.source, "source_note": r.source_note, "endpoint": r.endpoint,
         "period_source": r.period_source, "holes": [_hole(h) for h in r.holes],
         "newest_sample": _num(r.newest_sample), "warm_up": r.warm_up,
+        "groups": [_group(g) for g in r.groups], "label_sets": r.label_sets,
     }
+
+
+def _group(g) -> dict:
+    return {"labels": dict(g.labels), "errors": _num(g.errors), "requests": _num(g.requests),
+            "error_ratio": _num(g.error_ratio), "budget_remaining": _num(g.budget_remaining),
+            "period_burn_rate": _num(g.period_burn_rate), "firing": [_firing(a) for a in g.firing],
+            "decision": g.decision, "reason": g.reason}
 
 
 def _hole(h: Hole) -> dict:
