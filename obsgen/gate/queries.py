@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from obsgen import duration, names, promql
-from obsgen.model import EventRatio, LatencyThreshold, RawRatio
+from obsgen import duration, names, promql, sli_selectors
+from obsgen.model import EventRatio, LatencyThreshold, NativeLatencyThreshold, RawRatio
 from obsgen.gate import exact
 
 TAG_SLO = "obsgen_gate_slo"     # the SLO id a raw-counter result belongs to
@@ -100,7 +100,7 @@ def narrowed(sli, regions):
     if isinstance(sli, EventRatio):
         return replace(sli, **{f: promql.with_matcher(getattr(sli, f), matcher)
                                for f in ("total", "errors", "good") if getattr(sli, f)})
-    if isinstance(sli, LatencyThreshold):
+    if isinstance(sli, (LatencyThreshold, NativeLatencyThreshold)):
         return replace(sli, matchers=",".join(m for m in (sli.matchers, matcher) if m))
     return sli
 
@@ -113,6 +113,8 @@ def source(sli, window: str) -> str:
     if isinstance(sli, LatencyThreshold):
         sel = promql.selector(f"{sli.histogram}_count", [sli.matchers] if sli.matchers else [])
         return f"present_over_time({sel}[{window}])"
+    if isinstance(sli, NativeLatencyThreshold):
+        return f"present_over_time({sli_selectors.native_selector(sli)}[{window}])"
     assert isinstance(sli, RawRatio)
     return sli.total.replace("$window", window)
 
@@ -123,6 +125,8 @@ def request_selector(sli) -> str | None:
         return sli.total
     if isinstance(sli, LatencyThreshold):
         return promql.selector(f"{sli.histogram}_count", [sli.matchers] if sli.matchers else [])
+    if isinstance(sli, NativeLatencyThreshold):
+        return sli_selectors.native_selector(sli)
     return None
 
 
