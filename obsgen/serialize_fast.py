@@ -122,7 +122,12 @@ def _mapping_lines(out: list[str], doc: dict, indent: int, first: str | None) ->
 
 
 def _after(out: list[str], head: str, value, indent: int) -> None:
-    if isinstance(value, dict):
+    if type(value) is str:
+        line = head + " " + _string(value, False)
+        if len(line) > MAX_LINE:
+            raise Unsupported
+        out.append(line)
+    elif isinstance(value, dict):
         if not value:
             out.append(head + " {}")
         else:
@@ -176,6 +181,27 @@ def yaml_text(doc) -> str:
 
 
 def _json(value, pad: str) -> str:
+    kind = type(value)
+    if kind is str:
+        return encode_basestring(value)
+    if kind is dict:
+        if not value:
+            return "{}"
+        inner = pad + "  "
+        if set(map(type, value)) != {str}:
+            raise Unsupported
+        items = sorted(value.items())
+        return "{\n" + ",\n".join([f"{inner}{encode_basestring(k)}: {_json(v, inner)}" for k, v in items]) \
+            + "\n" + pad + "}"
+    if kind is list or kind is tuple:
+        if not value:
+            return "[]"
+        inner = pad + "  "
+        return "[\n" + ",\n".join([inner + _json(v, inner) for v in value]) + "\n" + pad + "]"
+    return _json_other(value, pad)
+
+
+def _json_other(value, pad: str) -> str:
     if isinstance(value, str):
         return encode_basestring(value)
     if value is None:
@@ -190,18 +216,8 @@ def _json(value, pad: str) -> str:
         if value in (float("inf"), float("-inf")):
             return "Infinity" if value > 0 else "-Infinity"
         return float.__repr__(value)
-    inner = pad + "  "
-    if isinstance(value, dict):
-        if not value:
-            return "{}"
-        if not all(isinstance(k, str) for k in value):
-            raise Unsupported
-        body = ",\n".join(f"{inner}{encode_basestring(k)}: {_json(v, inner)}" for k, v in sorted(value.items()))
-        return "{\n" + body + "\n" + pad + "}"
-    if isinstance(value, (list, tuple)):
-        if not value:
-            return "[]"
-        return "[\n" + ",\n".join(inner + _json(v, inner) for v in value) + "\n" + pad + "]"
+    if isinstance(value, (dict, list, tuple)):   # subclasses: the reference writes them as their base
+        return _json(dict(value) if isinstance(value, dict) else list(value), pad)
     raise Unsupported
 
 
