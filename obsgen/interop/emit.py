@@ -11,7 +11,7 @@ from obsgen.policy.burn_rates import WORKBOOK
 
 _DEFAULTS = {f.name: f.default for f in fields(SLO) if f.default is not f.default_factory}
 _ORDER = ("service", "name", "objective", "period", "description", "sli", "regions", "objective_overrides", "labels",
-          "alerting", "runbook", "absent_alert", "min_events")
+          "alerting", "runbook", "absent_alert", "min_events", "group_by", "max_series")
 
 
 def module(items: list[Imported], command: str) -> str:

@@ -185,7 +185,8 @@ def _indicator(holder: Doc, catalog: Catalog) -> tuple[Doc, Doc]:
 
 
 def _annotations(meta: Doc, ann: dict[str, str]) -> dict:
-    """What obsgen's export keeps in metadata.annotations (regions, per-region objectives, min_events)."""
+    """What obsgen's export keeps in metadata.annotations (regions, per-region objectives, min_events,
+    a per-label SLO's group_by and max_series)."""
     out = {}
     if ANNOTATION + "regions" in ann:
         out["regions"] = tuple(r for r in ann[ANNOTATION + "regions"].split(",") if r)
@@ -201,6 +202,11 @@ def _annotations(meta: Doc, ann: dict[str, str]) -> dict:
         if not ann[ANNOTATION + "min-events"].isdigit():
             meta.fail("annotations", f"{ANNOTATION}min-events must be a whole number")
         out["min_events"] = int(ann[ANNOTATION + "min-events"])
+    if ANNOTATION + "group-by" in ann:
+        out["group_by"] = tuple(k for k in ann[ANNOTATION + "group-by"].split(",") if k)
+        if not ann.get(ANNOTATION + "max-series", "").isdigit():
+            meta.fail("annotations", f"{ANNOTATION}group-by needs {ANNOTATION}max-series, a whole number")
+        out["max_series"] = int(ann[ANNOTATION + "max-series"])
     return out
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from obsgen import duration, promql
 from obsgen.interop.openslo import ANNOTATION, API, SHORT_DIVISOR
 from obsgen.interop.source import ImportProblem
-from obsgen.model import SLO, EventRatio, LatencyThreshold
+from obsgen.model import SLO, EventRatio, LatencyThreshold, NativeLatencyThreshold
 
 
 def documents(slos) -> list[dict]:
@@ -36,8 +36,10 @@ def _indicator(slo: SLO) -> dict:
                  "good": _source(promql.selector(f"{sli.histogram}_bucket", [*m, le])),
                  "total": _source(promql.selector(f"{sli.histogram}_count", m))}
     else:
+        why = ("a native histogram has no _bucket series for a ratioMetric" if isinstance(sli, NativeLatencyThreshold)
+               else "its expressions use obsgen's $window")
         raise ImportProblem(slo.site, f"slo {slo.service}/{slo.name}", "sli",
-                            f"{type(sli).__name__} has no OpenSLO v1 form (its expressions use obsgen's $window)")
+                            f"{type(sli).__name__} has no OpenSLO v1 form ({why})")
     return {"metadata": {"name": f"{slo.name}-sli"}, "spec": {"ratioMetric": ratio}}
 
 
@@ -51,6 +53,9 @@ def _slo(slo: SLO, nth: int) -> dict:
         ann[ANNOTATION + "min-events"] = str(slo.min_events)
     if slo.runbook:
         ann[ANNOTATION + "runbook"] = slo.runbook
+    if slo.group_by:
+        ann[ANNOTATION + "group-by"] = ",".join(slo.group_by)
+        ann[ANNOTATION + "max-series"] = str(slo.max_series)
     meta = {"name": slo.id if nth == 1 else f"{slo.id}-{nth}", "displayName": slo.description,
             "annotations": dict(sorted(ann.items()))}
     if slo.labels:

@@ -202,3 +202,19 @@ def test_custom_burn_rows_survive_the_round_trip():
     path = Path("/tmp/openslo-rows.yaml")
     path.write_text(yaml.safe_dump_all(openslo_export.documents([s]), sort_keys=False))
     assert [i.slo for i in openslo.convert_all(source.load_documents(path))] == [s]
+
+
+def test_a_per_label_slo_survives_the_round_trip_and_a_native_histogram_one_is_refused(tmp_path):
+    from dataclasses import replace
+
+    from obsgen.model import NativeLatencyThreshold
+
+    s = replace(load_estate(ROOT).slos[0], group_by=("route", "tenant"), max_series=40)
+    path = tmp_path / "grouped.openslo.yaml"
+    path.write_text(yaml.safe_dump_all(openslo_export.documents([s]), sort_keys=False))
+    items = openslo.convert_all(source.load_documents(path))
+    assert [i.slo for i in items] == [s]
+    assert emit.load_back(emit.module(items, "x"), "x.py") == [s]
+    native = replace(s, sli=NativeLatencyThreshold("http_request_duration_seconds", 0.25))
+    with pytest.raises(source.ImportProblem, match="native histogram has no _bucket series"):
+        openslo_export.documents([native])
