@@ -24,6 +24,7 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 from obsgen import names  # noqa: E402
 from obsgen.gate import config as gate_config  # noqa: E402
 from obsgen.gate import queries  # noqa: E402
+from obsgen.gate import collect  # noqa: E402
 from obsgen.gate.collect import windows_of  # noqa: E402
 from obsgen.gate.http import Client, Endpoint  # noqa: E402
 from obsgen.localprom import LocalPrometheus  # noqa: E402
@@ -71,16 +73,14 @@ def floor(estate: Estate, url: str, at: float):
     logs, figures = [], {}
 
     def one(r):
-        client = Client(Endpoint(name=r.name, url=url, region=r.name, region_label=True, timeout=120, retries=0),
+        client = Client(Endpoint(name=r.name, url=url, region=r.name, region_label=True, timeout=900, retries=0),
                         on_request=logs.append)
         parts = []
         for slo in estate.slos:
             sli = queries.narrowed(slo.sli, [r.name])
             for w in windows_of(slo):
-                from obsgen.slo.counts import counts
-
-                errors, total = counts(sli, w, by)
-                parts += [queries._tag(errors, slo.id, queries.ERRORS, w), queries._tag(total, slo.id, queries.TOTAL, w)]
+                # the gate's exact counts, each window as one tile (where it starts too)
+                parts += queries._exact_parts(replace(slo, sli=sli), w, by, at, w, r.counter_lookback, tagged_window=True)
         got = {}
         for s in client.query(queries.union(parts), at):
             got[(s.labels[queries.TAG_SLO], r.name, s.labels[queries.TAG_WINDOW], s.labels[queries.TAG_PART])] = s.value
@@ -96,14 +96,15 @@ def floor(estate: Estate, url: str, at: float):
     for (slo, r, w, part), v in figures.items():
         if part == queries.TOTAL and v:
             ratios[(slo, r, w)] = figures.get((slo, r, w, queries.ERRORS), 0.0) / v
-    return len(logs), wall, ratios
+    return len(logs), wall, ratios, max(q.duration_seconds for q in logs)
 
 
 def gate(estate: Estate, url: str, at: float):
     config = gate_config.GateConfig(endpoints={r.name: {"url": url, "region_label": True} for r in estate.regions})
     evaluation, wall = timed_status(estate, config, at)
     decisions = {r.decision for r in evaluation.results}
-    return len(evaluation.requests), wall, regional_error_ratios(evaluation), decisions, evaluation
+    return (len(evaluation.requests), wall, regional_error_ratios(evaluation), decisions, evaluation,
+            max(q.duration_seconds for q in evaluation.requests))
 
 
 def main() -> None:
@@ -134,6 +135,9 @@ def main() -> None:
     g_req = statistics.median(g[0] for _, g in rows)
     g_wall = statistics.median(g[1] for _, g in rows)
     (f_ratios, g_ratios, decisions, evaluation) = (rows[-1][0][2], rows[-1][1][2], rows[-1][1][3], rows[-1][1][4])
+    slowest = max(g[5] for _, g in rows)
+    f_slowest = max(f[3] for f, _ in rows)
+    failed = sum(q.outcome != "ok" for _, g in rows for q in g[4].requests)
     common = set(f_ratios) & set(g_ratios)
     worst = max((abs(f_ratios[k] - g_ratios[k]) for k in common), default=float("nan"))
     sources = sorted({r.source for r in evaluation.results})
@@ -152,10 +156,14 @@ neither figure. Medians of {args.repeat} interleaved runs.
 | obsgen gate (freshness, recorded check, raw counts, look-back tiles) | {g_req:.0f} | {g_wall:.3f} s |
 | ratio | {g_req / f_req:.2f}x | {g_wall / f_wall:.2f}x |
 
-The endpoints share one backend, so the gate reads them together (one recorded query, and one raw
-query per 25 SLOs, each narrowed to the four regions); the floor narrows each of its queries to one
-region. Prometheus's time for one query grows faster than its size, which is why the floor's four
-big queries take longer than the gate's smaller ones.
+Both count exactly, with the same expressions (obsgen/gate/exact.py: each window first as one tile,
+the newest sample minus the one before the window; nothing resets here, so no window is counted
+again in finer tiles). The endpoints share one backend, so the gate reads them together: one
+recorded query, and raw queries of {collect.RAW_PAIRS} SLO x region pairs each ({collect.RAW_PAIRS // len(REGIONS)} SLOs, narrowed to
+the four regions), {collect.RAW_PARALLEL} at a time, so that each stays inside the default timeout
+({Endpoint('x', 'http://x').timeout:g} s): its slowest took {slowest:.1f} s, and {failed} of its requests failed. The floor
+narrows each query to one region; its slowest took {f_slowest:.1f} s (run with a 900 s timeout: with
+the default it could not answer).
 {len(common)} error ratios compared; largest difference {worst:.2e} (as a fraction).
 Sources of the gate's figures: {', '.join(sources)}; decisions: {', '.join(sorted(decisions))}.
 """

@@ -16,6 +16,7 @@ window's count beside the others) is a partial answer: the SLO cannot be evaluat
 from __future__ import annotations
 
 import math
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from obsgen import duration, names
@@ -27,7 +28,8 @@ from obsgen.model import applies
 
 Key = tuple[str, str]   # (SLO id, region)
 DEFAULT_LOOKBACK = "1h"
-RAW_CHUNK = 25          # SLOs per raw-counter query
+RAW_PAIRS = 100         # SLO x region pairs per raw-counter query (counted as one tile per window)
+RAW_PARALLEL = 2        # raw-counter queries in flight at once, per endpoint
 
 
 @dataclass
@@ -213,15 +215,22 @@ def _read_raw(client, wanted, facts, asked, by, only_region, lookback, step, at)
                     for part in (queries.ERRORS, queries.TOTAL, queries.INEXACT):
                         got[key].pop((part, w), None)
         inexact: set[tuple[str, str]] = set()
-        # Prometheus's time for one query grows faster than its size: a few SLOs per query keep
-        # each well inside the default timeout.
-        for i in range(0, len(ids), RAW_CHUNK):
-            chunk = ids[i:i + RAW_CHUNK]
+        # A query's time grows with the SLO x region pairs it counts: a bounded share per query
+        # keeps each well inside the default timeout (finer tiles cost more), two at a time.
+        size = max(1, RAW_PAIRS // (len(regions_of(facts, ids)) * (1 if first else 4)))
+        chunks = [ids[i:i + size] for i in range(0, len(ids), size)]
+
+        def one(chunk, holes=first, todo=todo):
             wanted_tiles = [(by_id[j], {w: exact.tiles(w, step)[lvl] for (k, w), lvl in todo.items() if k == j})
                             for j in chunk]
-            expr, tiles = queries.raw(wanted_tiles, by, at, lookback, holes=first)
+            expr, tiles = queries.raw(wanted_tiles, by, at, lookback, holes=holes)
+            return tiles, client.query(expr, at)
+
+        with ThreadPoolExecutor(max_workers=RAW_PARALLEL) as pool:
+            answers = list(pool.map(one, chunks))
+        for tiles, samples in answers:
             expected.update(tiles)
-            for sample in client.query(expr, at):
+            for sample in samples:
                 labels = sample.labels
                 key = (labels.get(queries.TAG_SLO), labels.get(names.REGION) if by else only_region)
                 part, window = labels.get(queries.TAG_PART), labels.get(queries.TAG_WINDOW)
@@ -307,6 +316,11 @@ def _locate(client, wanted, facts, holey, by_id, by, only_region, lookback, at) 
                 if hi2 <= lo2 or (hi - lo < l and not at_start):
                     continue
                 f.holes.append(Hole(window=w, start=lo2, end=hi2, share=(hi2 - lo2) / seconds(w), at_start=at_start))
+
+
+def regions_of(facts, ids) -> set[str]:
+    wanted = set(ids)
+    return {region for slo_id, region in facts if slo_id in wanted} or {""}
 
 
 def _narrow(slo, region_names, by_region: bool):

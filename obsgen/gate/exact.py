@@ -15,8 +15,10 @@ to the reset (its largest sample, the last before the reset, minus the sample be
 plus its newest sample. That is exact when the tile holds one reset and the counter did not
 climb, after it, above where it was before it; a tile where that is not sure (`resets()` counts
 more, or the newest sample is the largest) is flagged. So the gate first counts each window as
-one tile, as cheap as `increase()`; only flagged windows are counted again in finer tiles
-(about 120 per window), then in tiles of the evaluation interval, as the SLO engine does.
+one tile, the newest sample minus the one before the window, flagged wherever a series reset
+(in the window or the look-back before it) or has no sample before the window; only flagged
+windows are counted again in finer tiles (about 120 per window), then in tiles of the
+evaluation interval, as the SLO engine does.
 
 Subqueries step on multiples of their step in absolute time, not on t: the tiles' selectors
 read `offset -d`, d = t mod tile, so that the steps a, a - tile, ... (a = t - d) read the tiles
@@ -64,10 +66,12 @@ def counts(sli, window: str, by: tuple[str, ...], at: float, tile: str, lookback
     if isinstance(sli, EventRatio):
         total = t.increase(sli.total, by)
         zero = t.zero(sli.total, by)
+        part = sli.errors if sli.errors is not None else sli.good
+        flagged = [sli.total] if _subset(part, sli.total) else [sli.total, part]
         if sli.errors is not None:
-            return Counts(f"({t.increase(sli.errors, by)} or {zero})", total, t.flags([sli.total, sli.errors], by))
+            return Counts(f"({t.increase(sli.errors, by)} or {zero})", total, t.flags(flagged, by))
         good = f"({t.increase(sli.good, by)} or {zero})"
-        return Counts(f"({total} - {good})", total, t.flags([sli.total, sli.good], by))
+        return Counts(f"({total} - {good})", total, t.flags(flagged, by))
     if isinstance(sli, LatencyThreshold):
         extra = [sli.matchers] if sli.matchers else []
         le = f"le=~{promql.quote(promql.regex_alternatives(sli_selectors.le_values(sli.threshold)))}"
@@ -75,7 +79,7 @@ def counts(sli, window: str, by: tuple[str, ...], at: float, tile: str, lookback
         bucket = promql.selector(f"{sli.histogram}_bucket", [*extra, le])
         total = t.increase(count, by)
         good = f"({t.increase(bucket, by)} or {t.zero(count, by)})"
-        return Counts(f"({total} - {good})", total, t.flags([count, bucket], by))
+        return Counts(f"({total} - {good})", total, t.flags([count, bucket], by))   # one process resets both
     assert isinstance(sli, RawRatio)
     errors, total = slo_counts.counts(sli, window, by)
     return Counts(errors, total, "")
@@ -104,6 +108,10 @@ class _Tiles:
 
     def increase(self, selector: str, by: tuple[str, ...]) -> str:
         e = self.step
+        if e == self.window:
+            # One tile: the newest sample minus the one before the window, exact for every
+            # series that did not reset and has a sample before the window; `flags` names the rest.
+            return self._summed(f"({self._range(selector, 'last_over_time', e)} - {self._before(selector)})", by)
         new, top, bottom = (self._range(selector, fn, e) for fn in ("last_over_time", "max_over_time", "min_over_time"))
         before = self._before(selector)
         # A tile's range may hold the sample `before` found at its start (Prometheus 2 closes
@@ -118,13 +126,20 @@ class _Tiles:
         return self._summed(tile, by)
 
     def flags(self, selectors, by: tuple[str, ...]) -> str:
-        """Per label set, how many series' tiles may be miscounted: two resets or more, one
-        reset after which the newest sample is the largest, or one reset besides one at the
-        tile's start (or just before it: counted within the look-back, to be safe), or a reset
-        in a series with no sample before the tile."""
+        """Per label set, how many series' tiles may be miscounted. The window as one tile: a
+        reset in it or in the look-back before it, or a series with no sample before it. Finer
+        tiles: two resets or more, one reset after which the newest sample is the largest, one
+        reset besides one at the tile's start (or just before it: counted within the look-back,
+        to be safe), or a reset in a series with no sample before the tile."""
         parts = []
         for selector in selectors:
             e = self.step
+            if e == self.window:
+                around = self._range(selector, "resets", e + self.lookback)
+                new = self._range(selector, "last_over_time", e)
+                parts.append(self._summed(f"(({around} > 0) or ({new} unless {self._before(selector)}))", by,
+                                          "count_over_time"))
+                continue
             new, top = self._range(selector, "last_over_time", e), self._range(selector, "max_over_time", e)
             within = self._range(selector, "resets", e)
             around = self._range(selector, "resets", e + self.lookback)
@@ -137,6 +152,16 @@ class _Tiles:
         """0 for each label set whose series have a sample in the window."""
         grouping = f" by ({', '.join(by)})" if by else ""
         return f"(count{grouping} (last_over_time({selector}[{_text(self.window)}])) * 0)"
+
+
+def _subset(part: str, whole: str) -> bool:
+    """Whether every series `part` selects is one of `whole`'s (same name, more matchers): a
+    flag on `whole`'s series then covers `part`'s."""
+    try:
+        (name, mine), (their_name, theirs) = promql.selector_parts(part), promql.selector_parts(whole)
+    except ValueError:
+        return False
+    return name == their_name and set(theirs) <= set(mine)
 
 
 def _ms(text: str) -> int:

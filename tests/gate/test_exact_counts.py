@@ -83,10 +83,11 @@ def test_raw_counts_equal_the_increase_of_the_samples(prom, at, window):
         got = {s.labels["s"]: s.value for s in prom.query(c.total, at)}
         flagged = {s.labels["s"] for s in prom.query(c.inexact, at)}
         flagged_at[tile] = flagged
-        assert set(want) - set(got) <= {"late"} and (at < B + H + 20 * M or "late" in got)
+        assert set(want) - set(got) <= {"late"} and (at < B + H + 20 * M or "late" in set(got) | flagged)
         assert {s: v for s, v in got.items() if s not in flagged} == {s: want[s] for s in got if s not in flagged}
         bad = {s.labels["s"]: s.value for s in prom.query(c.errors, at)}
-        assert bad == {s: (v if s in ("reset", "late") else 0) for s, v in got.items()}
+        assert {s: v for s, v in bad.items() if s not in flagged} == {
+            s: (v if s in ("reset", "late") else 0) for s, v in got.items() if s not in flagged}
     assert flagged_at[sizes[-1]] == set()
     if window == "1h" and at > B + H + 45 * M:
         assert "twice" in flagged_at[sizes[0]]          # two resets in one tile: counted again

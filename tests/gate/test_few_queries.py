@@ -1,6 +1,6 @@
 """Few queries: with the recorded series whole over every window, each endpoint answers for every
 SLO in one request, however many SLOs there are; windows they do not hold whole cost one raw
-query per 25 SLOs, however many windows."""
+query per 100 SLO x region pairs, however many windows."""
 from __future__ import annotations
 
 import time
@@ -10,7 +10,7 @@ import pytest
 
 from obsgen import duration, names
 from obsgen.gate import config as gate_config
-from obsgen.gate import queries
+from obsgen.gate import collect, queries
 from obsgen.gate.collect import windows_of
 from obsgen.gate.evaluate import evaluate
 from obsgen.gate.http import Sample
@@ -51,11 +51,14 @@ class RecordingPrometheus:
         pass
 
 
-# Raw-counter queries hold 25 SLOs each (collect.RAW_CHUNK): 100 SLOs, 4 of them.
-@pytest.mark.parametrize("uncovered, per_endpoint", [((), 1), (("1d",), 5), (("6h", "1d"), 5)],
-                         ids=["all windows recorded whole: one request", "one window not whole: one per 25 SLOs more",
-                              "two windows not whole: still one per 25 SLOs more"])
-def test_requests_per_endpoint_do_not_grow_with_slos(uncovered, per_endpoint):
+# Raw-counter queries hold 100 SLO x region pairs each (collect.RAW_PAIRS): 100 SLOs of one
+# region, 1 of them; 4 of them when a query holds 30 pairs.
+@pytest.mark.parametrize("pairs, uncovered, per_endpoint", [
+    (100, (), 1), (100, ("1d",), 2), (100, ("6h", "1d"), 2), (30, ("1d",), 5)],
+    ids=["all windows recorded whole: one request", "one window not whole: one more",
+         "two windows not whole: still one more", "30 pairs a query, one window not whole: 4 more"])
+def test_requests_per_endpoint_do_not_grow_with_slos(monkeypatch, pairs, uncovered, per_endpoint):
+    monkeypatch.setattr(collect, "RAW_PAIRS", pairs)
     estate = synthetic.estate(slos=SLOS)
     config = gate_config.GateConfig(endpoints={r.name: {"url": "http://gate.invalid"} for r in estate.regions})
     plan = gate_config.plan(estate, estate.regions, config)

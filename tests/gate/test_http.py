@@ -102,7 +102,7 @@ def test_long_queries_are_posted(root):
 
 def test_short_queries_use_get(root):
     with FakePrometheus() as north:
-        run_gate(root, {"north": {"url": north.url, "post_above": 100_000}}, "--region", "north")
+        run_gate(root, {"north": {"url": north.url, "post_above": 1_000_000}}, "--region", "north")
     assert {r["method"] for r in north.received} == {"GET"}
 
 
