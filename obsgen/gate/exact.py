@@ -30,7 +30,7 @@ import math
 from dataclasses import dataclass
 
 from obsgen import duration, promql, sli_selectors
-from obsgen.model import EventRatio, LatencyThreshold, RawRatio
+from obsgen.model import EventRatio, LatencyThreshold, NativeLatencyThreshold, RawRatio
 from obsgen.slo import counts as slo_counts
 
 MAX_TILES = 120     # the middle level's tiles per window
@@ -80,6 +80,14 @@ def counts(sli, window: str, by: tuple[str, ...], at: float, tile: str, lookback
         total = t.increase(count, by)
         good = f"({t.increase(bucket, by)} or {t.zero(count, by)})"
         return Counts(f"({total} - {good})", total, t.flags([count, bucket], by))   # one process resets both
+    if isinstance(sli, NativeLatencyThreshold):
+        # Two counts read from each histogram sample, each booked as a counter. max_over_time and
+        # min_over_time skip histograms: a reset inside a tile or a new series' first tile is
+        # flagged and, in the evaluation interval's tiles, booked as the SLO engine books it.
+        h = sli_selectors.native_selector(sli)
+        total = t.increase(h, by, lambda x: f"histogram_count({x})")
+        good = f"({t.increase(h, by, lambda x: slo_counts.native_good(sli, x))} or {t.zero(h, by)})"
+        return Counts(f"({total} - {good})", total, t.flags([h], by, native=True))
     assert isinstance(sli, RawRatio)
     errors, total = slo_counts.counts(sli, window, by)
     return Counts(errors, total, "")
@@ -106,14 +114,18 @@ class _Tiles:
             return f"{'sum' if fn == 'sum_over_time' else 'count'}{grouping} ({per_tile})"
         return f"sum{grouping} ({fn}({per_tile}[{_text(self.span)}:{_text(self.step)}]))"
 
-    def increase(self, selector: str, by: tuple[str, ...]) -> str:
+    def increase(self, selector: str, by: tuple[str, ...], value=None) -> str:
+        """`value` reads a count from a native histogram sample (None: the sample is the count)."""
         e = self.step
+        v = value or (lambda x: x)
         if e == self.window:
             # One tile: the newest sample minus the one before the window, exact for every
             # series that did not reset and has a sample before the window; `flags` names the rest.
-            return self._summed(f"({self._range(selector, 'last_over_time', e)} - {self._before(selector)})", by)
-        new, top, bottom = (self._range(selector, fn, e) for fn in ("last_over_time", "max_over_time", "min_over_time"))
-        before = self._before(selector)
+            return self._summed(f"({v(self._range(selector, 'last_over_time', e))} - {v(self._before(selector))})", by)
+        new, before = v(self._range(selector, "last_over_time", e)), v(self._before(selector))
+        if value is not None:   # as the SLO engine books it; see counts()
+            return self._summed(f"((({new} - {before}) >= 0) or ({new} and {before}))", by)
+        top, bottom = (self._range(selector, fn, e) for fn in ("max_over_time", "min_over_time"))
         # A tile's range may hold the sample `before` found at its start (Prometheus 2 closes
         # ranges on the left): it is then never above the tile's samples, nor a reset.
         within = self._range(selector, "resets", e)
@@ -125,7 +137,7 @@ class _Tiles:
         tile = f"({steady} or {at_start} or {inside} or ({new} - {bottom}))"
         return self._summed(tile, by)
 
-    def flags(self, selectors, by: tuple[str, ...]) -> str:
+    def flags(self, selectors, by: tuple[str, ...], native: bool = False) -> str:
         """Per label set, how many series' tiles may be miscounted. The window as one tile: a
         reset in it or in the look-back before it, or a series with no sample before it. Finer
         tiles: two resets or more, one reset after which the newest sample is the largest, one
@@ -142,6 +154,10 @@ class _Tiles:
                 continue
             new, top = self._range(selector, "last_over_time", e), self._range(selector, "max_over_time", e)
             within = self._range(selector, "resets", e)
+            if native:
+                parts.append(self._summed(f"(({within} > 0) or ({new} unless {self._before(selector)}))", by,
+                                          "count_over_time"))
+                continue
             around = self._range(selector, "resets", e + self.lookback)
             flag = (f"(({within} > 1) or (({within} == 1) and (({new} >= {top}) or ({around} > 1)))"
                     f" or (({within} > 0) unless {self._before(selector)}))")

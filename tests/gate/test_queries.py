@@ -31,3 +31,18 @@ def test_raw_counts_tag_each_slo_and_keep_regex_escapes_intact():
 
 def test_a_single_region_is_matched_exactly():
     assert queries.region_matcher(["north"]) == 'region="north"'
+
+
+def test_raw_counts_of_every_sli_kind_parse_at_every_tile_size():
+    from obsgen.gate import exact
+    from obsgen.model import NativeLatencyThreshold, RawRatio
+
+    slis = [s.sli for s in synthetic.SLOS] + [
+        NativeLatencyThreshold("http_request_duration_seconds", 0.5, 'service="api"'),
+        RawRatio(errors='sum(rate(x_total{code="500"}[$window]))', total="sum(rate(x_total[$window]))")]
+    for sli in slis:
+        for tile in exact.tiles("1d", "1m"):
+            c = exact.counts(sli, "1d", ("region",), synthetic.END + 7.5, tile, "1h")
+            for expr in (c.errors, c.total, c.inexact):
+                if expr:
+                    promql.parse(expr)
