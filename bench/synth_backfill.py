@@ -5,9 +5,10 @@ Measures, for DAYS days at 1-minute resolution and a few hundred series:
   * promtool openmetrics import with 1 and 2 parallel jobs,
   * generation and import pipelined (import starts while files are written),
   * Prometheus startup on the backfilled TSDB,
-  * a two-level recording-rules backfill: the kit's (obsgen/localprom/backfill.py, every level
-    every minute, and on its coarse grid) against promtool's `create-blocks-from rules` (the
-    baseline, with the largest rule block one range query can fill), as ratios to the baseline.
+  * recording-rules backfill, two levels of a few rules, then the demo's own rules for one region
+    (twelve levels): the kit's (obsgen/localprom/backfill.py, every level every minute, and on its
+    coarse grid) against promtool's `create-blocks-from rules` (the baseline, with the largest
+    rule block one range query can fill), as ratios to the baseline.
 
 Prints medians over --repeat runs: wall seconds, and CPU seconds (this process
 + children), which is the stabler figure on a shared machine.
@@ -29,12 +30,18 @@ from typing import Callable
 
 import yaml
 
+from obsgen import names
+from obsgen.demo import story
+from obsgen.demo.history import region_history
+from obsgen.demo.run import rule_documents
+from obsgen.load import load_estate
 from obsgen.localprom import LocalPrometheus, backfill, recording_levels
 from obsgen.localprom.backfill import MAX_POINTS
 from obsgen.localprom.blocks import TWO_HOURS
 from obsgen.synth import DAY, HOUR, Diurnal, Incident, Latency, Scenario, all_series
 from obsgen.synth import iter_write_openmetrics, stream, write_openmetrics
 
+ROOT = Path(__file__).resolve().parents[1]
 END = 1_700_006_400
 BOUNDS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0)
 SHARES = (0.1, 0.2, 0.4, 0.6, 0.8, 0.95, 0.99, 0.999)
@@ -139,6 +146,7 @@ def run(args: argparse.Namespace, root: Path) -> None:
         report(f"generate+import pipelined, {hours}h, jobs={max(args.jobs)}", costs)
 
     bench_rules(args, sc, root)
+    bench_demo_rules(args, root)
 
 
 def promtool_rules_backfill(prom: LocalPrometheus, files: list[Path], start: int, end: int) -> None:
@@ -173,27 +181,55 @@ def bench_rules(args: argparse.Namespace, sc: Scenario, root: Path) -> None:
         starts.append(cost)
     report(f"prometheus start on {len(list(raw.glob('*/meta.json')))} raw blocks", starts)
 
+    compare_backfills(args.repeat, root, raw, files, levels, sc.start, sc.end,
+                      "sum(count_over_time(svc_code:http_requests:increase1h[400d]))")
+
+
+def compare_backfills(repeat: int, root: Path, raw: Path, files: list[Path], levels: list[dict], start: int,
+                      end: int, check: str) -> None:
+    """Each way to backfill the same levels into a copy of the `raw` TSDB, `repeat` times in
+    turn: medians, the ratio to promtool's, and the `check` figure at the end."""
     ways = {
-        "promtool create-blocks-from rules (baseline)": lambda prom: promtool_rules_backfill(prom, files, sc.start, sc.end),
+        "promtool create-blocks-from rules (baseline)": lambda prom: promtool_rules_backfill(prom, files, start, end),
         "kit backfill, every level every minute": lambda prom: backfill(
-            prom, levels, sc.start, sc.end, 60, prom.data_dir / "levels", coarse=False),
+            prom, levels, start, end, 60, prom.data_dir / "levels", coarse=False),
         "kit backfill, coarse grid above level 0": lambda prom: backfill(
-            prom, levels, sc.start, sc.end, 60, prom.data_dir / "levels"),
+            prom, levels, start, end, 60, prom.data_dir / "levels"),
     }
-    baseline = None
-    for label, way in ways.items():
-        costs, stored = [], 0.0
-        for _ in range(args.repeat):
+    costs: dict[str, list[Cost]] = {label: [] for label in ways}
+    checked: dict[str, float] = {}
+    for _ in range(repeat):
+        for label, way in ways.items():
             prom = LocalPrometheus(fresh(root, "prom-rules"), ready_timeout=600)
             shutil.copytree(raw, prom.tsdb_dir, dirs_exist_ok=True)
             with prom:
                 cost, _ = measure(lambda: way(prom))
-                check = prom.query("sum(count_over_time(svc_code:http_requests:increase1h[400d]))", at=sc.end)
-                stored = check[0].value if check else 0.0
-            costs.append(cost)
-        wall = statistics.median(c.wall for c in costs)
-        baseline = baseline or wall
-        report(f"rules backfill: {label}", costs, f"x{wall / baseline:.2f} wall; hourly samples {stored:.0f}")
+                found = prom.query(check, at=end)
+                checked[label] = found[0].value if found else 0.0
+            costs[label].append(cost)
+    baseline = statistics.median(c.wall for c in next(iter(costs.values())))
+    for label, runs in costs.items():
+        wall = statistics.median(c.wall for c in runs)
+        report(f"rules backfill: {label}", runs, f"x{wall / baseline:.2f} wall; {check} = {checked[label]:.0f}")
+
+
+def bench_demo_rules(args: argparse.Namespace, root: Path) -> None:
+    """The demo's own recording rules for eu-west (many levels, many rules) over its history."""
+    estate = load_estate(ROOT)
+    index = 1
+    region = estate.regions[index]
+    history = region_history(estate, region, story.role_of(index), END, args.days * DAY).scenario
+    levels = recording_levels(rule_documents(ROOT / names.GENERATED, region.name))
+    files = []
+    for n, level in enumerate(levels):
+        files.append(root / f"demo-level-{n:02d}.yml")
+        files[-1].write_text(yaml.safe_dump(level))
+    raw = LocalPrometheus(fresh(root, "prom-demo"))
+    raw.import_scenario(history, window=54 * HOUR)
+    print(f"the demo's rules for {region.name}: {len(levels)} levels, "
+          f"{sum(len(g['rules']) for level in levels for g in level['groups'])} rules, {args.days} days", flush=True)
+    compare_backfills(args.repeat, root, raw.tsdb_dir, files, levels, history.start, END,
+                      f"sum({names.requests_count('1d')})")
 
 
 def main() -> None:
