@@ -22,3 +22,5 @@ SLO_ = SLO("live", "availability", 99.0,
            "Requests of the live exporter without a server error", period=PERIOD, alerting=ALERTING)
 # Data older than 3 s at --at is stale (three scrapes missed).
 POLICY = replace(synthetic.POLICY, max_sample_age="3s")
+# The same, for an SLO allowed to fall silent (scale to zero): stale data is judged on what there is.
+SILENT = replace(POLICY, allow_silence=(SLO_.id,))

@@ -5,7 +5,8 @@ short windows from the recorded series). The exporter restarts (target down 2.5 
 markers, then counters from 0), a pod is replaced (markers for its series while the target
 stays up, a new series), and finally stops. Every figure the gate prints is checked against the
 increase of the values the exporter served (stored as Prometheus's raw samples, checked equal to
-what was served), computed here sample by sample. About 35 s per Prometheus version."""
+what was served), computed here sample by sample; an SLO allowed to fall silent is judged on what
+there is. About 35 s per Prometheus version."""
 from __future__ import annotations
 
 import json
@@ -89,9 +90,10 @@ def story(tmp_path_factory, prometheus_version):
         prom.stop()
 
 
-def _gate(root, url: str, at: float):
+def _gate(root, url: str, at: float, silent: bool = False):
     (root / "rules").mkdir(parents=True, exist_ok=True)
-    (root / "rules" / "estate.py").write_text(MODULE)
+    (root / "rules" / "estate.py").write_text(MODULE.replace("import POLICY,", "import SILENT as POLICY,") if silent
+                                              else MODULE)
     (root / "gate.yml").write_text(yaml.safe_dump({"endpoints": {"live": {"url": url}}, "retries": 0,
                                                    "timeout": 10}))
     result = CliRunner().invoke(main, ["gate", "--root", str(root), "--config", str(root / "gate.yml"),
@@ -164,3 +166,14 @@ def test_with_the_exporter_stopped_before_at_the_gate_cannot_evaluate(story, tmp
     assert code == 3
     assert r["reason"].startswith("stale data"), r["reason"]
     assert r["decision"] == "cannot-evaluate"
+
+
+def test_an_slo_allowed_to_fall_silent_is_judged_on_what_there_is(story, tmp_path):
+    code, r = _gate(tmp_path, story["prom"].url, story["stale_at"], silent=True)
+    assert "stale" not in r["reason"] and r["decision"] != "cannot-evaluate", r["reason"]
+    prom, at = story["prom"], story["stale_at"]
+    (stamp,) = prom.query('timestamp(slo:sli_requests:increase1s{region="live"})', at=at)
+    errors, total = _truth(_samples(prom, at), stamp.value if r["period_source"] == "recorded" else at,
+                           live_estate.PERIOD)
+    assert r["error_ratio"] == pytest.approx(errors / total, abs=1e-12)
+    assert code == 1 and "budget" in r["reason"]
