@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Callable, Mapping
@@ -110,6 +111,7 @@ class Client:
         self._clock = clock
         self._on_request = on_request or (lambda entry: None)
         self._session: requests.Session | None = None
+        self._opening = threading.Lock()
 
     # --- public -----------------------------------------------------------------------------
     def query(self, expr: str, at: float) -> list[Sample]:
@@ -221,6 +223,10 @@ class Client:
         return status, OK, "", payload
 
     def _open(self) -> requests.Session:
+        with self._opening:    # raw-counter queries of one endpoint may run two at a time
+            return self._session or self._new_session()
+
+    def _new_session(self) -> requests.Session:
         if self._session is None:
             ep = self.endpoint
             session = requests.Session()
