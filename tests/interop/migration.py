@@ -1,14 +1,14 @@
-"""The migration proof: an imported Sloth SLO under obsgen's rules and Sloth's own rules for the
-same spec, in one promtool run on the same synthetic counters whose true counts are known.
+"""The migration proof's parts (tests/interop/test_sloth_migration.py): synthetic input whose true
+counts are known, obsgen's rules for an imported Sloth SLO, and promtool test files.
 
 Traffic is 10x between day (08:00-20:00) and night; errors are 1 a minute by day, none by night,
-plus incidents. The figures read back are the 30-day error ratio (obsgen's, Sloth's, the truth)
-and each alert's first firing instant, `min_over_time(timestamp(ALERTS{...})[...])`.
+plus incidents; the home-wifi examples read satisfaction gauges of a few wifi clients instead.
+The figures read back are obsgen's 30-day error ratio and each page's first firing instant,
+`min_over_time(timestamp(ALERTS{...})[...])`.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from fractions import Fraction
 from pathlib import Path
 
 from obsgen import names, serialize
@@ -55,20 +55,6 @@ def values(increments: list[int]) -> str:
     return " ".join(out)
 
 
-def truth(errors: list[int], total: list[int], end_minute: int, window_minutes: int) -> Fraction:
-    lo = max(0, end_minute - window_minutes)
-    return Fraction(sum(errors[lo:end_minute]), sum(total[lo:end_minute]))
-
-
-def input_series(slo, errors: list[int], total: list[int]) -> list[dict]:
-    """Two series, one counting as an error and one as good; each counts as total."""
-    from obsgen import sli_fixtures
-
-    (bad, _), (good, _) = sli_fixtures.series(slo.sli)[:2]
-    return [{"series": bad, "values": values(errors)},
-            {"series": good, "values": values([t - e for e, t in zip(errors, total)])}]
-
-
 def obsgen_rules(tmp: Path, slo, region) -> Path:
     path = tmp / "obsgen.rules.yml"
     path.write_bytes(serialize.to_yaml(group_file(f"slo-{slo.id}", recording.rules(slo, region) + alerts.rules(slo, region),
@@ -85,13 +71,79 @@ def ratio_of(slo, window: str) -> str:
 
 
 def test_file(tmp: Path, rule_files: list[Path], minutes: int, series: list[dict], exprs: list[tuple[str, float]],
-              evaluation_interval: str) -> Path:
+              evaluation_interval: str, interval: str = "1m") -> Path:
     doc = {"rule_files": [str(p) for p in rule_files], "evaluation_interval": evaluation_interval, "tests": [{
-        "interval": "1m",
+        "interval": interval,
         "input_series": series,
         "promql_expr_test": [{"expr": e, "eval_time": f"{minutes}m", "exp_samples": [{"labels": "{}", "value": v}]}
                              for e, v in exprs],
     }]}
     path = tmp / "migration.test.yml"
     path.write_bytes(serialize.to_yaml(doc))
+    return path
+
+
+# --- every published example: the same proof, for each SLO (tests/interop/test_sloth_migration.py)
+CLIENTS = 10            # wifi clients of the home-wifi examples, each a satisfaction gauge (promtool's
+                        # sample limit stops Sloth's 6h subqueries over many more)
+
+
+def step_counts(steps: int, step_minutes: int, incidents: tuple[Incident, ...]) -> tuple[list[int], list[int]]:
+    """(errors, requests) booked in each step 1..steps of `step_minutes` (the day/night traffic)."""
+    errors, total = minute_counts(steps * step_minutes, incidents)
+    fold = lambda xs: [sum(xs[i:i + step_minutes]) for i in range(0, len(xs), step_minutes)]
+    return fold(errors), fold(total)
+
+
+def counter_series(slo, errors: list[int], total: list[int]) -> list[dict]:
+    """The SLI's own fixture series (obsgen/sli_fixtures.py), each fed its role's counts."""
+    from obsgen import sli_fixtures
+
+    pick = {"bad": errors, "good": [t - e for e, t in zip(errors, total)], "total": total}
+    return [{"series": s, "values": values(pick[role])} for s, role in sli_fixtures.series(slo.sli)]
+
+
+def satisfaction(steps: int, step_minutes: int, incidents: tuple[Incident, ...]) -> list[list[float]]:
+    """Each client's satisfaction ratio at steps 0..steps: 0.99, one client 0.7 by day, and in an
+    incident 8 of the 10 clients at 0.05."""
+    out = [[0.99] * (steps + 1) for _ in range(CLIENTS)]
+    for k in range(steps + 1):
+        minute = k * step_minutes
+        if 8 <= (minute - 1) // 60 % 24 < 20:
+            out[0][k] = 0.7
+        for inc in incidents:
+            if inc.start_minute < minute <= inc.start_minute + inc.minutes:
+                for c in range(8):
+                    out[c][k] = 0.05
+    return out
+
+
+def gauge_series(clients: list[list[float]]) -> list[dict]:
+    def runs(xs):
+        out, i = [], 0
+        while i < len(xs):
+            j = i
+            while j + 1 < len(xs) and xs[j + 1] == xs[i]:
+                j += 1
+            out.append(f"{xs[i]!r}x{j - i}" if j > i else repr(xs[i]))
+            i = j + 1
+        return " ".join(out)
+
+    return [{"series": f'unifipoller_client_satisfaction_ratio{{client="c{c}"}}', "values": runs(v)}
+            for c, v in enumerate(clients)]
+
+
+def period_rules(tmp: Path, slo, region) -> Path:
+    """Only the rules the period's error ratio reads (the base counts, the windows it is summed
+    from, its ratio): the same rules as the SLO's file, a fraction of the work over 30 days."""
+    plan = {st.window: st for st in recording.steps(slo, region)}
+    chain, window = set(), slo.period
+    while window is not None:
+        chain.add(window)
+        window = plan[window].source
+    wanted = {name(w) for w in chain for name in (names.errors_count, names.requests_count, names.evaluations_count)}
+    wanted.add(names.error_ratio(slo.period))
+    rules = [r for r in recording.rules(slo, region) if r["record"] in wanted]
+    path = tmp / "obsgen.period.rules.yml"
+    path.write_bytes(serialize.to_yaml(group_file(f"slo-{slo.id}", rules, region.evaluation_interval)))
     return path

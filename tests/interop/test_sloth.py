@@ -1,4 +1,5 @@
-"""`obsgen import sloth`: Sloth's published examples in, obsgen definitions out, and the migration proof."""
+"""`obsgen import sloth`: Sloth's published examples in, obsgen definitions out (the migration proof:
+test_sloth_migration.py)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,13 +7,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from obsgen import names, promtool
 from obsgen.cli import main
 from obsgen.interop import emit, sloth, source
 from obsgen.model import EventRatio, LatencyThreshold, RawRatio
-
-from tests.interop import migration as m
-from tests.slo.fixtures import region
 
 DATA = Path(__file__).parent / "data" / "sloth"
 
@@ -69,6 +66,10 @@ def test_what_obsgen_does_not_carry_is_a_note_and_a_comment_never_a_silent_drop(
 
 BAD = [
     ("both alert tiers disabled cannot be mapped", DATA / "no-alerts.yml", "no-alerts.yml:28:", "ticket_alert"),
+    ("Sloth's published SLI plugin example cannot be mapped", DATA / "plugin-getting-started.yml",
+     "plugin-getting-started.yml:13:", "slos[0].sli.plugin"),
+    ("Sloth's published SLO plugin chain example cannot be mapped", DATA / "slo-plugin-getting-started.yml",
+     "slo-plugin-getting-started.yml:7:", "slo_plugins"),
     ("an SLI plugin cannot be mapped", "version: prometheus/v1\nservice: s\nslos:\n- name: a\n  objective: 99\n  sli:\n    plugin:\n      id: x\n",
      ":7:", "sli.plugin"),
     ("a query without the window template", "version: prometheus/v1\nservice: s\nslos:\n- name: a\n  objective: 99\n  sli:\n    events:\n"
@@ -105,31 +106,3 @@ def test_the_cli_writes_the_module_and_refuses_to_overwrite_it(tmp_path):
     assert "MYSERVICE_REQUESTS_AVAILABILITY = SLO(" in out.read_text()
     again = CliRunner().invoke(main, args)
     assert again.exit_code == 2 and "exists" in again.stderr
-
-
-# The migration proof. The figures are promtool's own answers, pinned: obsgen's page must come
-# no later than Sloth's, and obsgen's window ratio must be the truth.
-INCIDENT = m.Incident(start_minute=18 * 60, minutes=60, errors_per_minute=200)   # 10% of day traffic for 1h at 18:00
-# Seconds: 9 minutes into the incident. Sloth's page comes then or one evaluation later, as promtool
-# happens to order its recording and alert groups; obsgen's is one group, the same every run.
-OBSGEN_PAGES_AT = 65340
-
-
-@pytest.mark.tool("promtool")
-def test_imported_getting_started_pages_no_later_than_sloths_own_rules_and_counts_the_truth(tmp_path):
-    anchors = m.ANCHORS / "availability-99.9-30d.getting-started.rules.yml"
-    assert anchors.is_file(), f"Sloth's rules for getting-started are read from {anchors} (../shared)"
-    slo = imported("getting-started.yml")[0].slo
-    minutes = 1440
-    errors, total = m.minute_counts(minutes, (INCIDENT,))
-    truth = float(m.truth(errors, total, minutes, 1440))
-    obsgen = m.obsgen_rules(tmp_path, slo, region(evaluation_interval="1m"))
-    exprs = [
-        (m.first_firing(f'ALERTS{{alertname="{names.SLO_BURN_ALERT}",alertstate="firing",tier="page"}}', minutes), OBSGEN_PAGES_AT),
-        (m.first_firing('ALERTS{alertname="MyServiceHighErrorRate",alertstate="firing",sloth_severity="page"}', minutes)
-         + f" >= bool {OBSGEN_PAGES_AT}", 1),
-        (m.ratio_of(slo, "1d"), truth),
-    ]
-    test = m.test_file(tmp_path, [obsgen, anchors], minutes, m.input_series(slo, errors, total), exprs, "1m")
-    result = promtool.test_rules([test])
-    assert result.ok, result.output
