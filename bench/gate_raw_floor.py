@@ -13,6 +13,7 @@ Prints and writes (bench/RESULTS-gate-raw.md) requests and wall time (medians), 
 the largest disagreement between the two on any error ratio.
 
     .venv/bin/python bench/gate_raw_floor.py [--slos 100] [--repeat 3]
+    .venv/bin/python bench/gate_raw_floor.py --slos 400 --repeat 3 --append
 """
 from __future__ import annotations
 
@@ -112,6 +113,7 @@ def main() -> None:
     parser.add_argument("--slos", type=int, default=100)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--append", action="store_true", help="add to --out (another size) instead of replacing it")
     args = parser.parse_args()
     estate = bench_estate(args.slos)
     end = (int(time.time()) // (2 * HOUR)) * 2 * HOUR - 2 * HOUR
@@ -168,6 +170,9 @@ the default it could not answer).
 Sources of the gate's figures: {', '.join(sources)}; decisions: {', '.join(sorted(decisions))}.
 """
     print(text)
+    if args.append and args.out.exists():
+        text = args.out.read_text() + "\n" + text.replace("# The gate's raw-counter path against a batched floor\n",
+                                                           f"## {args.slos} SLOs\n")
     args.out.write_text(text)
 
 
