@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from obsgen import names  # noqa: E402
+from obsgen import names, tools  # noqa: E402
 from obsgen.gate import config as gate_config  # noqa: E402
 from obsgen.gate import queries  # noqa: E402
 from obsgen.gate import collect  # noqa: E402
@@ -146,7 +146,7 @@ def main() -> None:
     text = f"""# The gate's raw-counter path against a batched floor
 
 `.venv/bin/python bench/gate_raw_floor.py --slos {args.slos} --repeat {args.repeat}` on {platform.machine()},
-{os.cpu_count()} cores, Prometheus at {prom.prometheus_bin}. One Prometheus holds {len(REGIONS)} regions x
+{os.cpu_count()} cores, Prometheus {tools.prometheus_version()} (`obsgen.tools`). One Prometheus holds {len(REGIONS)} regions x
 {args.slos} SLOs of raw counters (region-labelled; no recording rules, so every figure comes from the
 raw counters); each region is its own endpoint in the gate config (same URL, `region_label: true`).
 Windows per SLO: {', '.join(windows_of(estate.slos[0]))}. Setup (history import) took {setup:.0f} s and is in
