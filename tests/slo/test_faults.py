@@ -49,7 +49,7 @@ def test_a_replaced_pod_loses_one_scrape_of_its_own_traffic_and_one_of_its_succe
     assert sum(real.good) + sum(real.bad) - sum(got.good) - sum(got.bad) == 4 * rate   # two pods replaced
 
 
-def _old_delta(selector, step, lookback):
+def _old_delta(selector, step, lookback, by=(), value=None):
     """The base rule before it bridged faults: the last sample minus the one an interval back."""
     return f"(sum(({selector} - {selector} offset {step}) >= 0 or {selector}) or vector(0))"
 
