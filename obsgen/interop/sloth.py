@@ -15,6 +15,7 @@ default, 30d, is `--period` here) and one alert policy, the workbook's, which is
 | page_alert / ticket_alert | the workbook's page rows (severity critical) / ticket rows (warning); `disable` drops them |
 | alerting.annotations.runbook / runbook_url | SLO.runbook |
 | alert name, per-tier labels, other annotations | not carried: obsgen names and routes its alerts; a note each |
+| `interval` (rule group intervals) | not carried: the region's evaluation_interval; a note |
 """
 from __future__ import annotations
 
@@ -81,12 +82,16 @@ def _label_sources(doc: Doc, key: str) -> dict:
 def _slo(doc: Doc, service: str, common: dict, keys: dict, form: str, period: str) -> Imported:
     name = slug(doc.need("name", str), doc.where("name"), doc.obj, doc.field("name"))
     doc.obj = f"slo {service}/{name}"
-    doc.only({"name", "id", "description", "objective", "labels", "sli", "alerting", "plugins"})
+    doc.only({"name", "id", "description", "objective", "labels", "sli", "alerting", "plugins", "interval"})
     _no_plugins(doc, "plugins")
     objective = doc.need("objective", (int, float))
     if not 0 < objective < 100:
         doc.fail("objective", f"must be a percentage between 0 and 100, got {objective!r}")
     notes: list[Note] = []
+    if doc.node_of("interval") is not None:
+        notes.append(Note(doc.where("interval"), doc.field("interval"),
+                          "rule group intervals not carried: obsgen evaluates every SLO at its region's "
+                          "evaluation_interval (its windows are sums of exact counts at that step)"))
     sli = _sli(doc.sub("sli", required=True), keys)
     merged = {**common, **_label_sources(doc, "labels")}
     alerting = doc.sub("alerting")

@@ -35,6 +35,8 @@ EXAMPLES = [
                total="sum_over_time((count(unifipoller_client_satisfaction_ratio))[$window:])")]),
     ("a raw error ratio is averaged over evaluations against vector(1)", "raw-home-wifi.yml", [RawRatio]),
     ("every document of a multi-document file is imported", "multifile.yml", [EventRatio, EventRatio]),
+    ("rule group intervals are a note, the SLO maps", "custom_rule_group_interval.yml",
+     [EventRatio(total="node_cpu_seconds_total", errors='node_cpu_seconds_total{mode="softirq"}')]),
 ]
 
 
@@ -70,6 +72,8 @@ BAD = [
      "plugin-getting-started.yml:13:", "slos[0].sli.plugin"),
     ("Sloth's published SLO plugin chain example cannot be mapped", DATA / "slo-plugin-getting-started.yml",
      "slo-plugin-getting-started.yml:7:", "slo_plugins"),
+    ("Sloth's published VictoriaMetrics example (a plugin chain, MetricsQL) cannot be mapped",
+     DATA / "victoria-metrics.yml", "victoria-metrics.yml:9:", "slo_plugins"),
     ("an SLI plugin cannot be mapped", "version: prometheus/v1\nservice: s\nslos:\n- name: a\n  objective: 99\n  sli:\n    plugin:\n      id: x\n",
      ":7:", "sli.plugin"),
     ("a query without the window template", "version: prometheus/v1\nservice: s\nslos:\n- name: a\n  objective: 99\n  sli:\n    events:\n"

@@ -31,7 +31,7 @@ ANCHORS = {   # example -> Sloth's generated rules for it, among the anchors
     "raw-home-wifi.yml": "raw-sli-95.home-wifi.rules.yml",
 }
 EXAMPLES = ["getting-started.yml", "k8s-getting-started.yml", "kubernetes-apiserver.yml", "multifile.yml",
-            "home-wifi.yml", "raw-home-wifi.yml"]
+            "home-wifi.yml", "raw-home-wifi.yml", "custom_rule_group_interval.yml"]
 CASES = [(name, i) for name in EXAMPLES for i in range(len(sloth_rules.specs(DATA / name)))]
 DAY_INCIDENT = m.Incident(start_minute=9 * 60, minutes=60, errors_per_minute=400)   # 20% of day traffic at 09:00
 DAY_MINUTES = 11 * 60   # the page windows' 6h of history before it, and an hour after
