@@ -73,6 +73,10 @@ def test_each_route_is_judged_on_its_own_true_counts_and_the_slo_on_their_sum(pr
     # The SLO's own figure: the label sets' recorded sums, or (a label set younger than the
     # window, as c is) the raw counters, which sum every route too.
     assert (result.errors, result.requests) == tuple(map(sum, zip(*(truth(r, synthetic.PERIOD) for r in "abc"))))
+    # Over the last hour every route's recorded series are whole: the SLO's figure is their sum.
+    errors, requests = map(sum, zip(*(truth(r, "1h") for r in "abc")))
+    (hour,) = [b for b in result.burn_rates if b.window == "1h"]
+    assert hour.source == RECORDED and hour.error_ratio == errors / requests, (hour, errors, requests)
     b = result.groups[1]
     assert result.budget_remaining > 0 and b.budget_remaining < 0
     assert b.decision == FAIL and result.decision == FAIL and result.reason.startswith("route=b: "), result.reason
