@@ -37,3 +37,14 @@ def format_seconds(total: float) -> str:
             out.append(f"{rest // size}{unit}")
             rest %= size
     return "".join(out)
+
+
+def format_ms(ms: int) -> str:
+    """Milliseconds spelled down to the millisecond, for ranges just under a window:
+    299999 -> "4m59s999ms"; 0 -> "0s"."""
+    out = []
+    for unit, size in (("d", 86_400_000), ("h", 3_600_000), ("m", 60_000), ("s", 1000), ("ms", 1)):
+        if ms >= size:
+            out.append(f"{ms // size}{unit}")
+            ms %= size
+    return "".join(out) or "0s"

@@ -55,7 +55,7 @@ def tiles(window: str, step: str) -> tuple[str, ...]:
     for size in (k * e, e):
         if size < out[-1]:
             out.append(size)
-    return tuple(_text(s) for s in out)
+    return tuple(duration.format_ms(s) for s in out)
 
 
 def counts(sli, window: str, by: tuple[str, ...], at: float, tile: str, lookback: str) -> Counts:
@@ -102,17 +102,17 @@ class _Tiles:
         self.span = w + self.shift - 1           # (a - W, a] + d: exactly W / tile steps, under 2 and 3
 
     def _range(self, selector: str, fn: str, length: int) -> str:
-        shift = f" offset -{_text(self.shift)}" if self.shift else ""
-        return f"{fn}({selector}[{_text(length)}]{shift})"
+        shift = f" offset -{duration.format_ms(self.shift)}" if self.shift else ""
+        return f"{fn}({selector}[{duration.format_ms(length)}]{shift})"
 
     def _before(self, selector: str) -> str:
-        return f"last_over_time({selector}[{_text(self.lookback)}] offset {_text(self.step - self.shift)})"
+        return f"last_over_time({selector}[{duration.format_ms(self.lookback)}] offset {duration.format_ms(self.step - self.shift)})"
 
     def _summed(self, per_tile: str, by: tuple[str, ...], fn: str = "sum_over_time") -> str:
         grouping = f" by ({', '.join(by)})" if by else ""
         if self.step == self.window:
             return f"{'sum' if fn == 'sum_over_time' else 'count'}{grouping} ({per_tile})"
-        return f"sum{grouping} ({fn}({per_tile}[{_text(self.span)}:{_text(self.step)}]))"
+        return f"sum{grouping} ({fn}({per_tile}[{duration.format_ms(self.span)}:{duration.format_ms(self.step)}]))"
 
     def increase(self, selector: str, by: tuple[str, ...], value=None) -> str:
         """`value` reads a count from a native histogram sample (None: the sample is the count)."""
@@ -167,7 +167,7 @@ class _Tiles:
     def zero(self, selector: str, by: tuple[str, ...]) -> str:
         """0 for each label set whose series have a sample in the window."""
         grouping = f" by ({', '.join(by)})" if by else ""
-        return f"(count{grouping} (last_over_time({selector}[{_text(self.window)}])) * 0)"
+        return f"(count{grouping} (last_over_time({selector}[{duration.format_ms(self.window)}])) * 0)"
 
 
 def _subset(part: str, whole: str) -> bool:
@@ -182,12 +182,3 @@ def _subset(part: str, whole: str) -> bool:
 
 def _ms(text: str) -> int:
     return round(duration.seconds(text) * 1000)
-
-
-def _text(ms: int) -> str:
-    out = []
-    for unit, size in (("d", 86_400_000), ("h", 3_600_000), ("m", 60_000), ("s", 1000), ("ms", 1)):
-        if ms >= size:
-            out.append(f"{ms // size}{unit}")
-            ms %= size
-    return "".join(out) or "0s"

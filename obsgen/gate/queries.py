@@ -210,13 +210,7 @@ def just_under(seconds: float) -> str:
 
 
 def _ms(seconds: float) -> str:
-    ms = round(seconds * 1000)
-    out = []
-    for unit, size in (("d", 86_400_000), ("h", 3_600_000), ("m", 60_000), ("s", 1000), ("ms", 1)):
-        if ms >= size:
-            out.append(f"{ms // size}{unit}")
-            ms %= size
-    return "".join(out) or "0s"
+    return duration.format_ms(round(seconds * 1000))
 
 
 def _tag(expr: str, slo_id: str, part: str, window: str | None = None) -> str:

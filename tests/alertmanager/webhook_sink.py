@@ -6,7 +6,8 @@ import json
 import threading
 import time
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from tests.post_sink import serve_posts
 
 
 @dataclass(frozen=True)
@@ -21,25 +22,15 @@ class WebhookSink:
     def __init__(self):
         self.received: list[Notification] = []
         self._lock = threading.Lock()
-        sink = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
-                note = Notification(time.monotonic(), self.path.strip("/"), body.get("status", ""),
-                                    frozenset(a["labels"]["alertname"] for a in body.get("alerts", ())))
-                with sink._lock:
-                    sink.received.append(note)
-                self.send_response(200)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = serve_posts(self._record)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def _record(self, path: str, raw: bytes) -> None:
+        body = json.loads(raw or b"{}")
+        note = Notification(time.monotonic(), path.strip("/"), body.get("status", ""),
+                            frozenset(a["labels"]["alertname"] for a in body.get("alerts", ())))
+        with self._lock:
+            self.received.append(note)
 
     def of(self, alertname: str) -> list[Notification]:
         with self._lock:

@@ -20,11 +20,9 @@ import random
 import shlex
 import shutil
 import subprocess
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -37,6 +35,7 @@ from obsgen.render.thanos import units
 from obsgen.localprom import LocalPrometheus
 from obsgen.synth import write_openmetrics
 from tests.gate.promfixture import backfill_rules, recording_rules
+from tests.post_sink import serve_posts
 from tests.thanos import live_estate
 from tests.thanos.conftest import ROOT
 from tests.thanos.processes import Process, free_port, wait_for
@@ -108,23 +107,12 @@ class AlertSink:
 
     def __init__(self):
         self.alerts: list[dict] = []
-        sink = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                if self.path.endswith("/api/v2/alerts"):
-                    sink.alerts.extend(json.loads(body or b"[]"))
-                self.send_response(200)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = serve_posts(self._record)
         self.address = f"127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def _record(self, path: str, raw: bytes) -> None:
+        if path.endswith("/api/v2/alerts"):
+            self.alerts.extend(json.loads(raw or b"[]"))
 
     def close(self):
         self.server.shutdown()
