@@ -6,7 +6,7 @@ import re
 
 from obsgen import duration, names
 from obsgen.logs import grok as grok_patterns
-from obsgen.logs import plan, sizes
+from obsgen.logs import logql, plan, sizes
 from obsgen.model import SEVERITIES
 from obsgen.model.pipeline import DATE_SLOT, REGION_SLOT, LogAlert, LogCollector, LogIndex, LogPipeline
 from obsgen.validate.patterns import ALERT_NAME, ENV_NAME, RECORD_KEY, SLUG
@@ -133,7 +133,7 @@ def check_alert(estate, alert: LogAlert, c) -> None:
         _keys(c, alert, what, "group_by", alert.group_by)
     expr = plan.alert_logql(estate, alert)
     c.text(alert, what, "expr", expr)
-    problem = logql_shape(expr)
+    problem = logql_shape(expr) or logql_problem(expr)
     if problem:
         c.fail(alert, what, f"expr is not a LogQL metric query ({problem}): {expr!r}")
     if problem is None:
@@ -209,9 +209,19 @@ def _selectors(expr: str) -> list[str]:
     return found
 
 
+def logql_problem(expr: str) -> str | None:
+    """Why Loki would refuse `expr` as an alerting rule's query: obsgen's LogQL parser, held
+    against Grafana's grammar by tests/pipelines/test_logql_parser.py."""
+    try:
+        kind = logql.parse(expr)
+    except logql.LogQLError as exc:
+        return str(exc)
+    return "a log query returns lines, an alert needs a metric query" if kind == "log" else None
+
+
 def logql_shape(expr: str) -> str | None:
-    """A cheap check at load time (no Node there): a stream selector, balanced brackets outside
-    strings. The full grammar check is Grafana's own parser, run by tests/pipelines."""
+    """A stream selector and balanced brackets outside strings: the short message for the commonest
+    mistakes, before the full parse (logql_problem)."""
     if "{" not in expr:
         return "no stream selector"
     stack = []
