@@ -90,3 +90,10 @@ def test_obsgen_follows_loki_where_the_grammar_is_more_permissive(query, lezer):
     _, verdict = lezer
     assert verdict[query], "the grammar refuses it too: move it to invalid.txt"
     assert problem(query) is not None
+
+
+def test_the_build_time_parser_alone_on_the_corpus():
+    """The same verdicts without Node, so the build's own check is tested wherever Python is."""
+    wrong = [q for q in VALID if problem(q) is not None]
+    wrong += [q for q in INVALID + [q for _, q in LOKI_ONLY] if problem(q) is None]
+    assert wrong == []
