@@ -15,7 +15,7 @@ from obsgen.errors import DefinitionError
 EPILOG = "Exit status: 0 written; 2 a document obsgen cannot map (file:line, object and field named), or --out exists."
 
 
-def _read(kind: str, src: Path, period: str | None):
+def _read(kind: str, src: Path, period: str | None, windows: Path | None = None):
     from obsgen.interop import openslo, sloth, source
 
     items = []
@@ -23,18 +23,24 @@ def _read(kind: str, src: Path, period: str | None):
     if kind == "openslo":
         items = openslo.convert_all(nodes, period=period or "30d")
     else:
+        rows = None
+        if windows is not None:
+            docs = source.load_documents(windows, shown=str(windows))
+            if len(docs) != 1:
+                raise source.ImportProblem(source.Site(str(windows), 0), "file", "", "must hold one AlertWindows document")
+            period, rows = sloth.alert_windows(docs[0])
         for node in nodes:
-            items += sloth.convert(node, period=period or "30d")
+            items += sloth.convert(node, period=period or "30d", windows=rows)
     if not items:
         raise source.ImportProblem(source.Site(str(src), 0), "file", "", f"holds no {kind} SLO")
     return items
 
 
-def _emit(kind: str, src: Path, out: Path | None, force: bool, period: str | None) -> None:
+def _emit(kind: str, src: Path, out: Path | None, force: bool, period: str | None, windows: Path | None = None) -> None:
     from obsgen.interop import emit
 
     try:
-        items = _read(kind, src, period)
+        items = _read(kind, src, period, windows)
         _unique(items)
         text = emit.module(items, f"obsgen import {kind} {src}")
         emit.load_back(text, str(out or "<stdout>"))
@@ -98,9 +104,11 @@ def import_():
 @_out
 @_force
 @click.option("--period", default="30d", show_default=True, help="The SLO period (Sloth's --default-slo-period).")
-def import_sloth(src: Path, out: Path | None, force: bool, period: str):
+@click.option("--windows", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="A Sloth AlertWindows file: its burn windows and sloPeriod replace the workbook's and --period.")
+def import_sloth(src: Path, out: Path | None, force: bool, period: str, windows: Path | None):
     """Sloth prometheus/v1 specs and PrometheusServiceLevel objects in SRC (a file or directory)."""
-    _emit("sloth", src, out, force, period)
+    _emit("sloth", src, out, force, period, windows)
 
 
 @import_.command("openslo", epilog=EPILOG)

@@ -16,19 +16,24 @@ default, 30d, is `--period` here) and one alert policy, the workbook's, which is
 | alerting.annotations.runbook / runbook_url | SLO.runbook |
 | alert name, per-tier labels, other annotations | not carried: obsgen names and routes its alerts; a note each |
 | `interval` (rule group intervals) | not carried: the region's evaluation_interval; a note |
+| `AlertWindows` (custom burn windows, `--windows`) | SLO.alerting rows and period: factor = errorBudgetPercent/100 x period / longWindow, Sloth's formula |
 """
 from __future__ import annotations
 
+from obsgen import duration
 from obsgen.errors import Site
 from obsgen.interop import shapes
 from obsgen.interop.imported import URL, Imported, Note, check_sli, labels, slug
 from obsgen.interop.source import Doc, ImportProblem, Node
 from obsgen.model import SLO, EventRatio, LatencyThreshold, RawRatio
-from obsgen.policy.burn_rates import WORKBOOK
+from obsgen.policy.burn_rates import WORKBOOK, BurnWindow
 
 SPEC_VERSION = "prometheus/v1"
 CRD_API = "sloth.slok.dev/v1"
 CRD_KIND = "PrometheusServiceLevel"
+WINDOWS_KIND = "AlertWindows"
+_WINDOW_ROWS = (("page", "quick", "critical"), ("page", "slow", "critical"),
+                ("ticket", "quick", "warning"), ("ticket", "slow", "warning"))
 
 _SNAKE = {"error_query": "error_query", "total_query": "total_query", "error_ratio_query": "error_ratio_query",
           "page_alert": "page_alert", "ticket_alert": "ticket_alert", "slo_plugins": "slo_plugins"}
@@ -43,9 +48,12 @@ def is_sloth(node: Node) -> bool:
     return (version is not None and version.value == SPEC_VERSION) or (kind is not None and kind.value == CRD_KIND)
 
 
-def convert(node: Node, period: str = "30d") -> list[Imported]:
-    """Every SLO of one Sloth document; ImportProblem at the first field obsgen cannot map."""
+def convert(node: Node, period: str = "30d", windows: tuple[BurnWindow, ...] | None = None) -> list[Imported]:
+    """Every SLO of one Sloth document; ImportProblem at the first field obsgen cannot map.
+    `windows`: the burn rows of a Sloth AlertWindows document (alert_windows), else the workbook's."""
     top = Doc(node, "sloth spec")
+    if top.get("kind") == WINDOWS_KIND:
+        top.fail("kind", f"is Sloth's {WINDOWS_KIND} (burn windows, no SLO): give it with --windows")
     if top.get("kind") == CRD_KIND:
         top.only({"apiVersion", "kind", "metadata", "spec", "status"})
         if top.get("apiVersion") != CRD_API:
@@ -65,7 +73,7 @@ def convert(node: Node, period: str = "30d") -> list[Imported]:
     slos = spec.items("slos")
     if not slos:
         spec.fail("slos", "is required: a spec with no SLOs imports nothing")
-    return [_slo(Doc(item, f"slo {service}/?"), service, common, keys, form, period) for item in slos]
+    return [_slo(Doc(item, f"slo {service}/?"), service, common, keys, form, period, windows) for item in slos]
 
 
 def _no_plugins(doc: Doc, key: str) -> None:
@@ -79,7 +87,7 @@ def _label_sources(doc: Doc, key: str) -> dict:
     return {k: (v, child.value[k].site, f"{doc.field(key)}.{k}") for k, v in values.items()}
 
 
-def _slo(doc: Doc, service: str, common: dict, keys: dict, form: str, period: str) -> Imported:
+def _slo(doc: Doc, service: str, common: dict, keys: dict, form: str, period: str, windows) -> Imported:
     name = slug(doc.need("name", str), doc.where("name"), doc.obj, doc.field("name"))
     doc.obj = f"slo {service}/{name}"
     doc.only({"name", "id", "description", "objective", "labels", "sli", "alerting", "plugins", "interval"})
@@ -95,9 +103,9 @@ def _slo(doc: Doc, service: str, common: dict, keys: dict, form: str, period: st
     sli = _sli(doc.sub("sli", required=True), keys)
     merged = {**common, **_label_sources(doc, "labels")}
     alerting = doc.sub("alerting")
-    rows, runbook = WORKBOOK, None
+    rows, runbook = windows or WORKBOOK, None
     if alerting is not None:
-        rows, runbook, alert_labels = _alerting(alerting, keys, notes)
+        rows, runbook, alert_labels = _alerting(alerting, keys, notes, windows or WORKBOOK)
         merged.update(alert_labels)
     slo = SLO(
         service=service, name=name, objective=objective, sli=sli, period=period,
@@ -154,7 +162,7 @@ def _query(doc: Doc, key: str) -> str:
     return query
 
 
-def _alerting(doc: Doc, keys: dict, notes: list[Note]):
+def _alerting(doc: Doc, keys: dict, notes: list[Note], policy: tuple[BurnWindow, ...]):
     doc.only({"name", "labels", "annotations", keys["page_alert"], keys["ticket_alert"]})
     if doc.get("name"):
         notes.append(Note(doc.where("name"), doc.field("name"),
@@ -184,9 +192,45 @@ def _alerting(doc: Doc, keys: dict, notes: list[Note]):
                     notes.append(Note(site, fld, f"{tier} {kind[:-1]} {k}={v!r} not carried: obsgen sets severity "
                                                  f"{'critical' if tier == 'page' else 'warning'} and tier={tier}, "
                                                  "and routes by them to the region's channels"))
-        kept += [row for row in WORKBOOK if row.tier == tier]
+        kept += [row for row in policy if row.tier == tier]
     if not kept:
         doc.fail(keys["ticket_alert"], "page and ticket alerts are both disabled: obsgen alerts on every SLO "
                                        "(keep one of them)")
     return tuple(kept), runbook, _label_sources(doc, "labels")
 
+
+
+def alert_windows(node: Node) -> tuple[str, tuple[BurnWindow, ...]]:
+    """Sloth's `AlertWindows` document (slok/sloth pkg/prometheus/alertwindows/v1): the SLO period
+    and its four burn rows. A row spending P% of the period's budget in its long window alerts at
+    P/100 x period / longWindow, computed as Sloth's getBurnRateFactor does (internal/alert/window.go)."""
+    top = Doc(node, f"Sloth {WINDOWS_KIND}")
+    top.only({"apiVersion", "kind", "metadata", "spec"})
+    if top.get("kind") != WINDOWS_KIND:
+        top.fail("kind", f"must be {WINDOWS_KIND!r} (Sloth's custom burn windows)")
+    if top.get("apiVersion") != CRD_API:
+        top.fail("apiVersion", f"must be {CRD_API!r} for kind {WINDOWS_KIND}")
+    spec = top.sub("spec", required=True)
+    spec.only({"sloPeriod", "page", "ticket"})
+    period = _duration(spec, "sloPeriod")
+    rows = []
+    for tier, speed, severity in _WINDOW_ROWS:
+        row = spec.sub(tier, required=True).sub(speed, required=True)
+        row.only({"errorBudgetPercent", "shortWindow", "longWindow"})
+        percent = row.need("errorBudgetPercent", (int, float))
+        if not 0 < percent <= 100:
+            row.fail("errorBudgetPercent", f"must be a percentage above 0 and at most 100, got {percent!r}")
+        short, long = _duration(row, "shortWindow"), _duration(row, "longWindow")
+        if duration.seconds(short) >= duration.seconds(long):
+            row.fail("shortWindow", f"{short} must be shorter than longWindow {long}")
+        hours = lambda text: duration.seconds(text) / 3600
+        factor = percent * hours(period) / 100 / hours(long)
+        rows.append(BurnWindow(tier, long=long, short=short, factor=factor, severity=severity, period=period))
+    return period, tuple(rows)
+
+
+def _duration(doc: Doc, key: str) -> str:
+    text = doc.need(key, str)
+    if not duration.is_duration(text):
+        doc.fail(key, f"{text!r} is not a duration (like 5m, 6h, 30d)")
+    return text

@@ -52,10 +52,15 @@ def selector(spec: dict, slo: dict, name: str) -> str:
     return name + "{" + ", ".join(f'{k}="{v}"' for k, v in ids(spec, slo).items()) + "}"
 
 
-def page_expr(spec: dict, slo: dict) -> str:
+def page_windows(rows) -> tuple[tuple[float, str, str], ...]:
+    """Sloth's page windows for obsgen burn rows read from an AlertWindows file (sloth.alert_windows)."""
+    return tuple((r.factor, r.short, r.long) for r in rows if r.tier == "page")
+
+
+def page_expr(spec: dict, slo: dict, page=PAGE) -> str:
     budget = repr((100 - slo["objective"]) / 100)
     pairs = []
-    for factor, short, long in PAGE:
+    for factor, short, long in page:
         f = repr(factor) if not float(factor).is_integer() else str(int(factor))
         parts = [f"max({selector(spec, slo, f'slo:sli_error:ratio_rate{w}')} > ({f} * {budget})) without (sloth_window)"
                  for w in (short, long)]
@@ -67,17 +72,17 @@ def alert_name(slo: dict) -> str:
     return slo.get("alerting", {}).get("name") or "SlothPage"
 
 
-def rules(spec: dict, slo: dict) -> dict:
+def rules(spec: dict, slo: dict, page=PAGE) -> dict:
     """One rule file: the page windows' SLI recordings and the page alert."""
     labels = ids(spec, slo)
     recordings = [{"record": f"slo:sli_error:ratio_rate{w}", "expr": sli_expr(slo, w), "labels": {**labels, "sloth_window": w}}
-                  for w in sorted({w for _, s, l in PAGE for w in (s, l)}, key=lambda w: (w[-1] != "m", int(w[:-1])))]
-    alert = {"alert": alert_name(slo), "expr": page_expr(spec, slo), "labels": {"sloth_severity": "page"}}
+                  for w in sorted({w for _, s, l in page for w in (s, l)}, key=lambda w: (w[-1] != "m", int(w[:-1])))]
+    alert = {"alert": alert_name(slo), "expr": page_expr(spec, slo, page), "labels": {"sloth_severity": "page"}}
     return {"groups": [{"name": f"sloth-{labels['sloth_id']}", "rules": [*recordings, alert]}]}
 
 
-def write(path, spec: dict, slo: dict) -> None:
-    path.write_bytes(serialize.to_yaml(rules(spec, slo)))
+def write(path, spec: dict, slo: dict, page=PAGE) -> None:
+    path.write_bytes(serialize.to_yaml(rules(spec, slo, page)))
 
 
 def canonical(expr: str) -> str:

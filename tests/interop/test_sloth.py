@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from obsgen.cli import main
 from obsgen.interop import emit, sloth, source
 from obsgen.model import EventRatio, LatencyThreshold, RawRatio
+from obsgen.policy.burn_rates import WORKBOOK
 
 DATA = Path(__file__).parent / "data" / "sloth"
 
@@ -74,6 +75,16 @@ BAD = [
      "slo-plugin-getting-started.yml:7:", "slo_plugins"),
     ("Sloth's published VictoriaMetrics example (a plugin chain, MetricsQL) cannot be mapped",
      DATA / "victoria-metrics.yml", "victoria-metrics.yml:9:", "slo_plugins"),
+    ("Sloth's published contrib denominator-corrected example (an SLO plugin chain) cannot be mapped",
+     DATA / "contrib-denominator-corrected.yaml", "contrib-denominator-corrected.yaml:10:", "spec.sloPlugins"),
+    ("Sloth's published contrib SLO plugins example cannot be mapped", DATA / "contrib-slo-plugins.yml",
+     "contrib-slo-plugins.yml:12:", "slos[0].plugins"),
+    ("Sloth's published CRD SLI plugin example cannot be mapped", DATA / "plugin-k8s-getting-started.yml",
+     "plugin-k8s-getting-started.yml:27:", "spec.slos[0].sli.plugin"),
+    ("Sloth's published CRD SLO plugin chain example cannot be mapped", DATA / "slo-plugin-k8s-getting-started.yml",
+     "slo-plugin-k8s-getting-started.yml:17:", "spec.sloPlugins"),
+    ("Sloth's AlertWindows given as a spec is pointed to --windows", DATA / "windows" / "7d.yaml",
+     "7d.yaml:2:", "--windows"),
     ("an SLI plugin cannot be mapped", "version: prometheus/v1\nservice: s\nslos:\n- name: a\n  objective: 99\n  sli:\n    plugin:\n      id: x\n",
      ":7:", "sli.plugin"),
     ("a query without the window template", "version: prometheus/v1\nservice: s\nslos:\n- name: a\n  objective: 99\n  sli:\n    events:\n"
@@ -110,3 +121,55 @@ def test_the_cli_writes_the_module_and_refuses_to_overwrite_it(tmp_path):
     assert "MYSERVICE_REQUESTS_AVAILABILITY = SLO(" in out.read_text()
     again = CliRunner().invoke(main, args)
     assert again.exit_code == 2 and "exists" in again.stderr
+
+
+WINDOWS_SPEC = ("apiVersion: sloth.slok.dev/v1\nkind: AlertWindows\nspec:\n  sloPeriod: 30d\n  page:\n"
+                "    quick: {errorBudgetPercent: 2, shortWindow: 5m, longWindow: 1h}\n"
+                "    slow: {errorBudgetPercent: 5, shortWindow: 30m, longWindow: 6h}\n  ticket:\n"
+                "    quick: {errorBudgetPercent: 10, shortWindow: 2h, longWindow: 1d}\n"
+                "    slow: {errorBudgetPercent: 10, shortWindow: 6h, longWindow: 3d}\n")
+BAD_WINDOWS = [
+    ("a short window no shorter than its long one", WINDOWS_SPEC.replace("shortWindow: 6h", "shortWindow: 3d"), ":10:", "shortWindow"),
+    ("a window that is not a duration", WINDOWS_SPEC.replace("longWindow: 1h", "longWindow: soon"), ":6:", "longWindow"),
+    ("a missing row", WINDOWS_SPEC.split("  ticket:")[0], ":3:", "ticket"),
+    ("a budget share over 100%", WINDOWS_SPEC.replace("errorBudgetPercent: 2,", "errorBudgetPercent: 120,"), ":6:",
+     "errorBudgetPercent"),
+    ("another kind", WINDOWS_SPEC.replace("AlertWindows", "PrometheusServiceLevel"), ":2:", "kind"),
+]
+
+
+@pytest.mark.parametrize("text,where,words", [c[1:] for c in BAD_WINDOWS], ids=[c[0] for c in BAD_WINDOWS])
+def test_bad_alert_windows_are_one_line_naming_file_line_and_field_exit_2_and_nothing_written(tmp_path, text, where, words):
+    windows = tmp_path / "w.yaml"
+    windows.write_text(text)
+    out = tmp_path / "out.py"
+    result = CliRunner().invoke(main, ["import", "sloth", str(DATA / "getting-started.yml"), "--windows", str(windows),
+                                       "--out", str(out)])
+    assert result.exit_code == 2, result.output
+    lines = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(lines) == 1 and f"w.yaml{where}" in lines[0] and words in lines[0], result.stderr
+    assert not out.exists()
+
+
+def test_the_workbooks_own_windows_given_as_alert_windows_import_as_the_default_policy(tmp_path):
+    windows = tmp_path / "w.yaml"
+    windows.write_text(WINDOWS_SPEC)
+    out = tmp_path / "out.py"
+    result = CliRunner().invoke(main, ["import", "sloth", str(DATA / "getting-started.yml"), "--windows", str(windows),
+                                       "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    [slo] = emit.load_back(out.read_text(), str(out))
+    assert slo.alerting is None   # the default policy: the rows equal the workbook's, factor for factor
+    assert sloth.alert_windows(source.load_documents(windows)[0]) == ("30d", WORKBOOK)
+
+
+@pytest.mark.parametrize("name,where", [("openslo-getting-started.yml", ":6:"), ("openslo-kubernetes-apiserver.yml", ":8:")])
+def test_sloths_openslo_v1alpha_examples_are_refused_by_import_openslo_at_their_api_version(tmp_path, name, where):
+    """Sloth's OpenSLO examples are `openslo/v1alpha` with Sloth's {{.window}} in the queries;
+    obsgen reads OpenSLO v1 only."""
+    out = tmp_path / "out.py"
+    result = CliRunner().invoke(main, ["import", "openslo", str(DATA / name), "--out", str(out)])
+    assert result.exit_code == 2, result.output
+    lines = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(lines) == 1 and f"{name}{where}" in lines[0] and "apiVersion" in lines[0], result.stderr
+    assert not out.exists()

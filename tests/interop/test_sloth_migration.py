@@ -6,10 +6,16 @@ than Sloth's, and both come; (2) thirty days at 1-hour resolution with three inc
 obsgen's rules for the period alone: its 30-day error ratio is the true one, computed here from the input.
 Sloth's rules are its generated files where ../shared/anchors/sloth holds them (read in place),
 else tests/interop/sloth_rules.py's port, which is first held to those anchors.
+
+Sloth's AlertWindows examples (windows/*.yaml) run the same proof on getting-started with their
+windows (`obsgen import sloth --windows`), the port paging on their windows. The Kubernetes CRD
+forms of proven examples (EQUIVALENT) are not run again: their imported SLOs equal the proven
+form's field by field, so the proof carries. Sloth's plugin examples and its OpenSLO v1alpha
+examples are refused at file:line and field (tests/interop/test_sloth.py).
 """
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import fields, replace
 from fractions import Fraction
 from pathlib import Path
 
@@ -32,7 +38,13 @@ ANCHORS = {   # example -> Sloth's generated rules for it, among the anchors
 }
 EXAMPLES = ["getting-started.yml", "k8s-getting-started.yml", "kubernetes-apiserver.yml", "multifile.yml",
             "home-wifi.yml", "raw-home-wifi.yml", "custom_rule_group_interval.yml"]
-CASES = [(name, i) for name in EXAMPLES for i in range(len(sloth_rules.specs(DATA / name)))]
+WINDOWS = ["windows/custom-30d.yaml", "windows/7d.yaml"]   # each on getting-started
+EQUIVALENT = {"k8s-home-wifi.yml": "home-wifi.yml", "k8s-multifile.yml": "multifile.yml"}   # CRD form -> proven form
+CASES = ([(name, i, None) for name in EXAMPLES for i in range(len(sloth_rules.specs(DATA / name)))]
+         + [("getting-started.yml", 0, w) for w in WINDOWS])
+IDS = [f"{n} slo {i}" + (f" with {w}" if w else "") for n, i, w in CASES]
+# custom-30d's 30-day ratio is getting-started's: the period's chain does not read burn windows
+RATIO_CASES = [c for c in CASES if c[2] != "windows/custom-30d.yaml"]
 DAY_INCIDENT = m.Incident(start_minute=9 * 60, minutes=60, errors_per_minute=400)   # 20% of day traffic at 09:00
 DAY_MINUTES = 11 * 60   # the page windows' 6h of history before it, and an hour after
 MONTH_INCIDENTS = (m.Incident(3 * 1440 + 600, 45, 400), m.Incident(11 * 1440 + 1200, 120, 30),
@@ -47,8 +59,16 @@ def hourly(slo):
     return replace(slo, alerting=(BurnWindow("page", long="6h", short="1h", factor=14.4, severity="critical"),))
 
 
-def imported(name: str, index: int):
-    return [i for doc in source.load_documents(DATA / name) for i in sloth.convert(doc)][index].slo
+def windows_of(path: str | None):
+    """(period, burn rows) of a Sloth AlertWindows file, else the defaults (30d, the workbook's)."""
+    if path is None:
+        return "30d", None
+    return sloth.alert_windows(source.load_documents(DATA / path)[0])
+
+
+def imported(name: str, index: int, windows: str | None = None):
+    period, rows = windows_of(windows)
+    return [i for doc in source.load_documents(DATA / name) for i in sloth.convert(doc, period, rows)][index].slo
 
 
 def is_gauge(slo) -> bool:
@@ -71,15 +91,16 @@ def inputs(slo, steps: int, step_minutes: int, incidents) -> tuple[list[dict], F
     return m.gauge_series(clients), truth
 
 
-def sloth_rule_file(tmp_path: Path, name: str, index: int) -> tuple[Path, dict]:
+def sloth_rule_file(tmp_path: Path, name: str, index: int, windows: str | None = None) -> tuple[Path, dict]:
     spec, slo = sloth_rules.specs(DATA / name)[index]
-    anchor = ANCHORS.get(name)
+    anchor = None if windows else ANCHORS.get(name)
     if anchor:
         path = m.ANCHORS / anchor
         assert path.is_file(), f"Sloth's rules for {name} are read from {path} (../shared)"
         return path, sloth_rules.ids(spec, slo)
     path = tmp_path / "sloth.rules.yml"
-    sloth_rules.write(path, spec, slo)
+    _, rows = windows_of(windows)
+    sloth_rules.write(path, spec, slo, sloth_rules.page_windows(rows) if rows else sloth_rules.PAGE)
     return path, sloth_rules.ids(spec, slo)
 
 
@@ -105,12 +126,12 @@ def test_the_port_of_sloths_page_rules_is_sloths_own_for_every_anchored_example(
 
 
 @pytest.mark.tool("promtool")
-@pytest.mark.parametrize("name,index", CASES, ids=[f"{n} slo {i}" for n, i in CASES])
-def test_imported_slo_pages_no_later_than_sloths_rules_on_the_same_day(tmp_path, name, index):
-    slo = imported(name, index)
+@pytest.mark.parametrize("name,index,windows", CASES, ids=IDS)
+def test_imported_slo_pages_no_later_than_sloths_rules_on_the_same_day(tmp_path, name, index, windows):
+    slo = imported(name, index, windows)
     minutes = DAY_MINUTES
     series, _ = inputs(slo, minutes, 1, (DAY_INCIDENT,))
-    theirs, ids = sloth_rule_file(tmp_path, name, index)
+    theirs, ids = sloth_rule_file(tmp_path, name, index, windows)
     ours = m.obsgen_rules(tmp_path, slo, region(evaluation_interval="1m"))
     mine = m.first_firing(f'ALERTS{{alertname="{names.SLO_BURN_ALERT}",alertstate="firing",tier="page",'
                           f'service="{slo.service}",slo="{slo.name}"}}', minutes)
@@ -122,13 +143,14 @@ def test_imported_slo_pages_no_later_than_sloths_rules_on_the_same_day(tmp_path,
 
 
 @pytest.mark.tool("promtool")
-@pytest.mark.parametrize("name,index", CASES, ids=[f"{n} slo {i}" for n, i in CASES])
-def test_imported_slo_30_day_error_ratio_is_the_truth(tmp_path, name, index):
-    slo = hourly(imported(name, index))
-    steps = 30 * 24
+@pytest.mark.parametrize("name,index,windows", RATIO_CASES, ids=[IDS[CASES.index(c)] for c in RATIO_CASES])
+def test_imported_slo_period_error_ratio_is_the_truth(tmp_path, name, index, windows):
+    """Over the SLO's period: 30 days, or an AlertWindows file's sloPeriod (7 days)."""
+    slo = hourly(imported(name, index, windows))
+    steps = int(slo.period.removesuffix("d")) * 24
     series, truth = inputs(slo, steps, 60, MONTH_INCIDENTS)
     ours = m.period_rules(tmp_path, slo, replace(region(evaluation_interval="1h"), counter_lookback="3h"))
-    check = (m.ratio_of(slo, "30d"), float(truth))
+    check = (m.ratio_of(slo, slo.period), float(truth))
     if isinstance(slo.sli, RawRatio) and slo.sli.total == "vector(1)":
         # A raw error ratio is a mean of 720 floats, each a float division: equal to the truth up
         # to float rounding (measured: 2 units in the last place), not to the last bit.
@@ -136,3 +158,54 @@ def test_imported_slo_30_day_error_ratio_is_the_truth(tmp_path, name, index):
     test = m.test_file(tmp_path, [ours], steps * 60, series, [check], "1h", "1h")
     result = promtool.test_rules([test])
     assert result.ok, result.output
+
+
+@pytest.mark.parametrize("crd,proven", EQUIVALENT.items(), ids=[f"{a} is {b}" for a, b in EQUIVALENT.items()])
+def test_a_crd_example_imports_to_the_proven_examples_slos_field_by_field_so_the_proof_carries(crd, proven):
+    """k8s-home-wifi and k8s-multifile are Sloth's CRD forms of home-wifi and multifile, which
+    the promtool proof above runs: every field of every imported SLO but its source line is equal,
+    so obsgen renders the same rules for them and the proof holds for them unchanged."""
+    ours = [i.slo for doc in source.load_documents(DATA / crd) for i in sloth.convert(doc)]
+    theirs = [i.slo for doc in source.load_documents(DATA / proven) for i in sloth.convert(doc)]
+    assert len(ours) == len(theirs) == len(sloth_rules.specs(DATA / proven)) == 2
+    for a, b in zip(ours, theirs):
+        for f in fields(a):
+            if f.name != "site":
+                assert getattr(a, f.name) == getattr(b, f.name), (a.name, f.name)
+        assert a.site.file.endswith(crd) and b.site.file.endswith(proven)
+
+
+# Sloth's own factors for windows/7d (its golden test/integration/prometheus/testdata/
+# out-base-custom-windows-7d.yaml.tpl at the pinned commit: same windows, written 24h and 72h there).
+SLOTH_7D = {("page", "5m", "1h"): 13.44, ("page", "30m", "6h"): 3.5,
+            ("ticket", "2h", "1d"): 1.4000000000000001, ("ticket", "6h", "3d"): 0.98}
+
+
+@pytest.mark.parametrize("path", WINDOWS)
+def test_alert_windows_import_to_sloths_windows_and_factors(path):
+    raw = yaml.safe_load((DATA / path).read_text())["spec"]
+    period, rows = windows_of(path)
+    assert period == raw["sloPeriod"] and len(rows) == 4
+    hours = lambda text: Fraction(int(text[:-1]) * {"m": 1, "h": 60, "d": 1440}[text[-1]], 60)
+    for row, (tier, speed) in zip(rows, [("page", "quick"), ("page", "slow"), ("ticket", "quick"), ("ticket", "slow")]):
+        want = raw[tier][speed]
+        share = Fraction(str(want["errorBudgetPercent"])) / 100
+        assert (row.tier, row.short, row.long, row.period) == (tier, want["shortWindow"], want["longWindow"], period)
+        assert abs(Fraction(row.factor) - share * hours(period) / hours(row.long)) < Fraction(1, 10**12)
+        assert abs(row.budget_share - float(share)) < 1e-12
+        if path.endswith("7d.yaml"):
+            assert row.factor == SLOTH_7D[(tier, row.short, row.long)]   # to the last bit, as Sloth writes it
+    slo = imported("getting-started.yml", 0, path)
+    assert slo.period == period and slo.alerting == rows
+
+
+def test_the_ports_page_rule_on_7d_windows_carries_sloths_own_factors():
+    _, rows = windows_of("windows/7d.yaml")
+    spec, slo = sloth_rules.specs(DATA / "getting-started.yml")[0]
+    expr = sloth_rules.page_expr(spec, slo, sloth_rules.page_windows(rows))
+    # Sloth's golden writes each page pair as `> (13.44 * 0.0009999999999999432)` (99.9's budget)
+    pairs = [(w, f) for w, f in (("5m", "13.44"), ("1h", "13.44"), ("30m", "3.5"), ("6h", "3.5"))]
+    for window, factor in pairs:
+        assert f'ratio_rate{window}{{sloth_id="myservice-requests-availability", ' in expr
+        assert expr.count(f"> ({factor} * 0.0009999999999999432)") == 2
+    assert expr.count("ratio_rate") == 4
