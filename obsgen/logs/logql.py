@@ -113,14 +113,18 @@ _STR_MATCH = frozenset({"=", "!=", "=~", "!~"})
 _NUM_COMPARE = frozenset({"=", "==", "!=", ">", ">=", "<", "<="})
 _CAPTURE = re.compile(r"<(_|[A-Za-z_][A-Za-z0-9_]*)>")
 _RE2_CLASS = re.compile(r"\\[pP](?:\{[A-Za-z_]+\}|[A-Za-z])|\[\[:\^?[a-z]+:\]\]|\\[Qz]")
+# RE2 syntax Python's re spells differently or not at all, replaced before Python compiles the rest:
+# flag groups anywhere ((?i) (?U) (?s:...)), Unicode classes, POSIX classes, \Q \z.
+_RE2_FLAGS = re.compile(r"\(\?[imsU]*(?:-[imsU]+)?(?=[:)])")
 
 
-def _regex(text: str) -> re.Pattern | None:
-    problem = re2_problem(text)
+def _regex(text: str) -> re.Pattern:
+    # re2_problem reads `}+` as a possessive quantifier; after \p{Greek} it is a plain repeat.
+    problem = re2_problem(re.sub(r"\\[pP]\{[A-Za-z_]+\}", r"\\pL", text))
     if problem:
         raise LogQLError(f"regex {text!r} is not RE2: {problem}")
     try:
-        return re.compile(_RE2_CLASS.sub("x", text))
+        return re.compile(_RE2_FLAGS.sub("(?", _RE2_CLASS.sub("x", text)).replace("(?)", ""))
     except re.error as exc:
         raise LogQLError(f"regex {text!r} does not compile: {exc}") from None
 

@@ -32,6 +32,7 @@ LOKI_ONLY = [
     ("a regexp parser with no named capture", '{stream="x"} | regexp `(\\w+)`'),
     ("a regexp parser with a PCRE named group RE2 refuses", '{stream="x"} | regexp `(?<x>\\w+)`'),
     ("a line filter regex with a lookahead", '{stream="x"} |~ `a(?=b)`'),
+    ("a line filter regex that does not compile", '{stream="x"} |~ `a(`'),
     ("a line filter regex repeated over 1000 times", '{stream="x"} |~ `a{1001}`'),
     ("a pattern without a capture", '{stream="x"} | pattern `<_> foo`'),
     ("a pattern with two captures side by side", '{stream="x"} | pattern `<a><b>`'),
