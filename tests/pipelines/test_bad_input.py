@@ -126,6 +126,8 @@ CASES = [
      ["log alert Broken", "not a LogQL metric query", "without unwrap"]),
     ("a log alert that is a log query", alert(expr='{stream="app-logs"} |= "error"'), 2,
      ["log alert Broken", "not a LogQL metric query", "an alert needs a metric query"]),
+    ("a log alert whose where field cannot name a Loki label", alert(expr="", stream="app-logs", where={"@timestamp": "x"}), 2,
+     ["log alert Broken", "not a LogQL metric query", "'@'"]),
     ("a log alert with an unknown severity", alert(severity="sev1"), 2, ["log alert Broken", "unknown severity"]),
     ("a log alert for an unknown region", alert(regions=("mars",)), 2, ["log alert Broken", "unknown region 'mars'"]),
     ("a log alert with a malformed for", alert(for_="5 min"), 2, ["log alert Broken", "for_"]),
