@@ -52,7 +52,9 @@ def _candidates(label: str, matchers) -> list[str]:
     for _, op, v in own:
         if op == "=~":
             found += _from_regex(v)
-    return list(dict.fromkeys([*found, *COMMON, ""]))
+    # a value a negative matcher names, last: the total-not-error series of `grpc_code!="OK"` is `grpc_code="OK"`
+    negated = [v for _, op, v in own if op == "!="] + [x for _, op, v in own if op == "!~" for x in _from_regex(v)]
+    return list(dict.fromkeys([*found, *COMMON, "", *negated]))
 
 
 def concrete(required: list, avoid: list | None = None) -> dict[str, str]:

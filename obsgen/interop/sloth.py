@@ -16,9 +16,12 @@ default, 30d, is `--period` here) and one alert policy, the workbook's, which is
 | alerting.annotations.runbook / runbook_url | SLO.runbook |
 | alert name, per-tier labels, other annotations | not carried: obsgen names and routes its alerts; a note each |
 | `interval` (rule group intervals) | not carried: the region's evaluation_interval; a note |
+| `ManagedPrometheusServiceLevel` (Sloth's unreleased Google Managed Prometheus CRD) | as the CRD; its rule target a note |
 | `AlertWindows` (custom burn windows, `--windows`) | SLO.alerting rows and period: factor = errorBudgetPercent/100 x period / longWindow, Sloth's formula |
 """
 from __future__ import annotations
+
+from dataclasses import replace
 
 from obsgen import duration
 from obsgen.errors import Site
@@ -31,6 +34,7 @@ from obsgen.policy.burn_rates import WORKBOOK, BurnWindow
 SPEC_VERSION = "prometheus/v1"
 CRD_API = "sloth.slok.dev/v1"
 CRD_KIND = "PrometheusServiceLevel"
+MANAGED_KIND = "ManagedPrometheusServiceLevel"   # the CRD's fields, rules for Google Managed Prometheus (slok/sloth d4617fc)
 WINDOWS_KIND = "AlertWindows"
 _WINDOW_ROWS = (("page", "quick", "critical"), ("page", "slow", "critical"),
                 ("ticket", "quick", "warning"), ("ticket", "slow", "warning"))
@@ -45,7 +49,7 @@ TIERS = {"page_alert": "page", "ticket_alert": "ticket"}
 def is_sloth(node: Node) -> bool:
     value = node.value if isinstance(node.value, dict) else {}
     version, kind = value.get("version"), value.get("kind")
-    return (version is not None and version.value == SPEC_VERSION) or (kind is not None and kind.value == CRD_KIND)
+    return (version is not None and version.value == SPEC_VERSION) or (kind is not None and kind.value in (CRD_KIND, MANAGED_KIND))
 
 
 def convert(node: Node, period: str = "30d", windows: tuple[BurnWindow, ...] | None = None) -> list[Imported]:
@@ -54,13 +58,14 @@ def convert(node: Node, period: str = "30d", windows: tuple[BurnWindow, ...] | N
     top = Doc(node, "sloth spec")
     if top.get("kind") == WINDOWS_KIND:
         top.fail("kind", f"is Sloth's {WINDOWS_KIND} (burn windows, no SLO): give it with --windows")
-    if top.get("kind") == CRD_KIND:
+    kind = top.get("kind")
+    if kind in (CRD_KIND, MANAGED_KIND):
         top.only({"apiVersion", "kind", "metadata", "spec", "status"})
         if top.get("apiVersion") != CRD_API:
-            top.fail("apiVersion", f"must be {CRD_API!r} for kind {CRD_KIND}")
+            top.fail("apiVersion", f"must be {CRD_API!r} for kind {kind}")
         name = (top.sub("metadata") or top).get("name", str, "")
-        spec, keys, form = top.sub("spec", required=True), _CAMEL, f"Sloth {CRD_KIND}"
-        spec.obj = f"{CRD_KIND} {name}".strip()
+        spec, keys, form = top.sub("spec", required=True), _CAMEL, f"Sloth {kind}"
+        spec.obj = f"{kind} {name}".strip()
         spec.only({"service", "labels", "slos", "sloPlugins"})
     else:
         top.only({"version", "service", "labels", "slos", "slo_plugins"})
@@ -73,7 +78,12 @@ def convert(node: Node, period: str = "30d", windows: tuple[BurnWindow, ...] | N
     slos = spec.items("slos")
     if not slos:
         spec.fail("slos", "is required: a spec with no SLOs imports nothing")
-    return [_slo(Doc(item, f"slo {service}/?"), service, common, keys, form, period, windows) for item in slos]
+    out = [_slo(Doc(item, f"slo {service}/?"), service, common, keys, form, period, windows) for item in slos]
+    if kind == MANAGED_KIND:
+        note = Note(top.where("kind"), "kind", f"{MANAGED_KIND}'s rule target (Google Managed Prometheus Rules) not "
+                                               "carried: obsgen writes each region's rule files (or PrometheusRule objects)")
+        out = [replace(i, notes=(note, *i.notes)) for i in out]
+    return out
 
 
 def _no_plugins(doc: Doc, key: str) -> None:

@@ -17,7 +17,7 @@ def specs(path) -> list[tuple[dict, dict]]:
     out = []
     for doc in load_documents(path):
         spec = doc.plain()
-        if spec.get("kind") == "PrometheusServiceLevel":
+        if spec.get("kind") in ("PrometheusServiceLevel", "ManagedPrometheusServiceLevel"):
             spec = _snake(spec["spec"])
         for slo in spec["slos"]:
             out.append((spec, slo))

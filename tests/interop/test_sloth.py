@@ -36,6 +36,10 @@ EXAMPLES = [
                total="sum_over_time((count(unifipoller_client_satisfaction_ratio))[$window:])")]),
     ("a raw error ratio is averaged over evaluations against vector(1)", "raw-home-wifi.yml", [RawRatio]),
     ("every document of a multi-document file is imported", "multifile.yml", [EventRatio, EventRatio]),
+    ("a negative matcher on the error series maps to an event ratio (Managed Prometheus form)",
+     "managed-prometheus-grpc-server.yml",
+     [EventRatio(total='grpc_server_handled_total{job="myservice"}',
+                 errors='grpc_server_handled_total{grpc_code!="OK",job="myservice"}')]),
     ("rule group intervals are a note, the SLO maps", "custom_rule_group_interval.yml",
      [EventRatio(total="node_cpu_seconds_total", errors='node_cpu_seconds_total{mode="softirq"}')]),
 ]
@@ -173,3 +177,10 @@ def test_sloths_openslo_v1alpha_examples_are_refused_by_import_openslo_at_their_
     lines = [line for line in result.stderr.splitlines() if line.startswith("error:")]
     assert len(lines) == 1 and f"{name}{where}" in lines[0] and "apiVersion" in lines[0], result.stderr
     assert not out.exists()
+
+
+def test_the_managed_prometheus_form_imports_as_the_crd_with_its_rule_target_a_note():
+    item = imported("managed-prometheus-getting-started.yml")[0]
+    note = item.notes[0]
+    assert (note.field, note.site.line) == ("kind", 7) and "Managed Prometheus" in note.text
+    assert item.source == "Sloth ManagedPrometheusServiceLevel"
