@@ -104,6 +104,10 @@ _GROUPABLE = frozenset({"avg_over_time", "stddev_over_time", "stdvar_over_time",
                         "max_over_time", "min_over_time", "first_over_time", "last_over_time"})
 VECTOR_OPS = frozenset({"sum", "avg", "count", "max", "min", "stddev", "stdvar", "topk", "bottomk", "sort",
                         "sort_desc", "approx_topk"})
+# Words Grafana's grammar reserves: never a label name (by, without, and, or, function names are not).
+KEYWORDS = frozenset({"bool", "decolorize", "drop", "group_left", "group_right", "ignoring", "json", "keep",
+                      "label_format", "label_replace", "line_format", "logfmt", "offset", "on", "pattern", "regexp",
+                      "unpack", "unwrap", "vector"})
 _WITH_PARAM = frozenset({"topk", "bottomk", "approx_topk"})
 _BINARY = {"or": 1, "and": 2, "unless": 2, "==": 3, "!=": 3, ">": 3, ">=": 3, "<": 3, "<=": 3,
            "+": 4, "-": 4, "*": 5, "/": 5, "%": 5, "^": 6}
@@ -158,6 +162,11 @@ class _Parser:
             self.fail(f"expected {what or text or kind.lower()}")
         return t
 
+    def label_name(self, what: str) -> _Tok:
+        if self.tok.kind == "ID" and self.tok.text in KEYWORDS:
+            self.fail(f"expected {what} ({self.tok.text} is a LogQL keyword)")
+        return self.need("ID", what=what)
+
     def is_word(self, *words: str) -> bool:
         return self.tok.kind == "ID" and self.tok.text in words
 
@@ -182,11 +191,11 @@ class _Parser:
                 raise LogQLError(f"bool is only for comparison operators, not {op!r}")
             if self.tok.kind == "ID" and self.tok.text in ("on", "ignoring"):
                 self.i += 1
-                self.labels()
+                self.labels(keywords_too=True)
                 if self.tok.kind == "ID" and self.tok.text in ("group_left", "group_right"):
                     self.i += 1
                     if self.tok.kind == "OP" and self.tok.text == "(":
-                        self.labels()
+                        self.labels(keywords_too=True)
             right = self.expr(_BINARY[op] + (0 if op == "^" else 1))
             if "log" in (left, right):
                 raise LogQLError(f"{op!r} joins a log query: binary operators take metric queries and numbers")
@@ -311,13 +320,18 @@ class _Parser:
         _regex(args[3])
         return "metric"
 
-    def labels(self) -> None:
+    def labels(self, keywords_too: bool = False) -> None:
+        """(a, b): keywords are label names too in on/ignoring/group_* lists, not in by/without."""
         self.need("OP", "(")
         if self.take("OP", ")"):
             return
-        self.need("ID", what="a label name")
-        while self.take("OP", ","):
-            self.need("ID", what="a label name")
+        while True:
+            if keywords_too:
+                self.need("ID", what="a label name")
+            else:
+                self.label_name("a label name")
+            if not self.take("OP", ","):
+                break
         self.need("OP", ")")
 
     # --- log queries -------------------------------------------------------------------------
@@ -330,7 +344,7 @@ class _Parser:
         self.need("OP", "{", "a stream selector {...}")
         selective = False
         while True:
-            name = self.need("ID", what="a label name").text
+            name = self.label_name("a label name").text
             op = self.tok
             if not (op.kind == "OP" and op.text in _STR_MATCH):
                 self.fail(f"expected = != =~ or !~ after {name}")
@@ -389,16 +403,16 @@ class _Parser:
     def unwrap(self) -> None:
         if self.is_word("duration", "duration_seconds", "bytes") and self.peek().text == "(":
             self.i += 2
-            self.need("ID", what="a label name")
+            self.label_name("a label name")
             self.need("OP", ")")
         else:
-            self.need("ID", what="a label name to unwrap")
+            self.label_name("a label name to unwrap")
 
     def extraction_list(self) -> None:
         if self.tok.kind != "ID":
             return
         while True:
-            self.need("ID", what="a label name")
+            self.label_name("a label name")
             if self.take("OP", "="):
                 self.need("STR", what="a quoted expression")
             if not self.take("OP", ","):
@@ -441,17 +455,17 @@ class _Parser:
     def stage_label_format(self) -> None:
         self.i += 1
         while True:
-            self.need("ID", what="a label name")
+            self.label_name("a label name")
             self.need("OP", "=")
-            if not (self.take("STR") or self.take("ID")):
-                self.fail("expected a label name or a quoted template")
+            if not self.take("STR"):
+                self.label_name("a label name or a quoted template")
             if not self.take("OP", ","):
                 return
 
     def stage_drop_keep(self) -> None:
         self.i += 1
         while True:
-            self.need("ID", what="a label name")
+            self.label_name("a label name")
             if self.tok.kind == "OP" and self.tok.text in _STR_MATCH:
                 op = self.need("OP").text
                 value = self.need("STR", what="a quoted value").value
@@ -477,7 +491,7 @@ class _Parser:
             self.label_filter_or()
             self.need("OP", ")")
             return
-        name = self.need("ID", what="a label filter, a parser or a pipeline stage").text
+        name = self.label_name("a label filter, a parser or a pipeline stage").text
         op = self.tok
         if op.kind != "OP" or op.text not in _STR_MATCH | _NUM_COMPARE:
             self.fail(f"expected a comparison after {name}")

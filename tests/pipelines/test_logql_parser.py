@@ -61,11 +61,24 @@ def _joined(lines: list[str]) -> list[str]:
 VALID = _joined(_lines("valid.txt"))
 INVALID = _lines("invalid.txt")
 
+# Every keyword and function name in every place a label name goes: the grammar reserves some words
+# (json, on, bool, offset...) and not others (by, and, rate...), in some places only.
+WORDS = sorted({"by", "without", "on", "ignoring", "group_left", "group_right", "bool", "offset", "and", "or",
+                "unless", "json", "logfmt", "regexp", "pattern", "unpack", "line_format", "label_format",
+                "decolorize", "drop", "keep", "unwrap", "ip", "vector", "label_replace", "duration", "bytes",
+                "rate", "count_over_time", "quantile_over_time", "sum", "topk", "sort_desc", "level"})
+PLACES = ['{{{w}="b"}}', 'count_over_time({{a="b"}} | {w} > 1 [1m])', 'sum by ({w}) (rate({{a="b"}}[1m]))',
+          '{{a="b"}} | json {w}="x"', '{{a="b"}} | logfmt {w}', '{{a="b"}} | label_format {w}=x',
+          '{{a="b"}} | label_format x={w}', '{{a="b"}} | drop {w}', '{{a="b"}} | keep {w}="x"',
+          'max_over_time({{a="b"}} | unwrap {w} [1m])',
+          'sum(rate({{a="b"}}[1m])) / on ({w}) group_left ({w}) sum(rate({{a="b"}}[1m]))']
+KEYWORD_QUERIES = [place.format(w=w) for w in WORDS for place in PLACES]
+
 
 @pytest.fixture(scope="module")
 def lezer(tree):
     rendered = [e for _, e in _rendered_exprs(tree)]
-    queries = VALID + INVALID + [q for _, q in LOKI_ONLY] + rendered
+    queries = VALID + INVALID + [q for _, q in LOKI_ONLY] + KEYWORD_QUERIES + rendered
     return rendered, dict(zip(queries, [r["ok"] for r in check("logql", queries)]))
 
 
@@ -83,6 +96,14 @@ def test_both_parsers_refuse_every_invalid_query(lezer):
     assert len(INVALID) >= 40
     disagree = [(q, verdict[q], problem(q)) for q in INVALID if verdict[q] or problem(q) is None]
     assert disagree == []
+
+
+@pytest.mark.tool("node")
+def test_both_parsers_agree_where_a_keyword_stands_for_a_label_name(lezer):
+    _, verdict = lezer
+    disagree = [(q, verdict[q], problem(q)) for q in KEYWORD_QUERIES if verdict[q] != (problem(q) is None)]
+    assert disagree == []
+    assert 0 < sum(verdict[q] for q in KEYWORD_QUERIES) < len(KEYWORD_QUERIES), "nothing told apart"
 
 
 @pytest.mark.parametrize("query", [pytest.param(q, id=i) for i, q in LOKI_ONLY])
