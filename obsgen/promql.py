@@ -92,8 +92,54 @@ def selector(name: str, matchers: list[str] | tuple[str, ...] = ()) -> str:
 
 @lru_cache(maxsize=65_536)   # the same panel query in every region
 def with_matcher(expr: str, matcher: str) -> str:
-    """Add `matcher` (e.g. 'region=~"a|b"') to every series selector in `expr`."""
+    """Add `matcher` (e.g. 'region=~"a|b"') to every series selector in `expr`. Expressions alike
+    but for the plain words their string literals hold (200 services' panel queries) are
+    rewritten once: each word stands in the tree as a literal of its own, which the rewrite
+    carries through unchanged, so the words are held out and put back."""
+    held = _hold_words(expr)
+    if held is not None:
+        try:
+            template = _with_matcher_held(held[0], matcher)
+        except ValueError:     # said again below, in the user's own words
+            template = None
+        if template is not None:
+            words = held[1]
+            return _HELD.sub(lambda m: words[int(m.group(1))], template)
+    return _with_matcher(expr, matcher)
 
+
+_HELD = re.compile(r'"obsgen_held_(\d+)"')
+_HELD_NAME = "obsgen_held_"
+
+
+def _hold_words(expr: str) -> tuple[str, list[str]] | None:
+    """(expr with its i-th plain-word literal replaced by "obsgen_held_<i>", the literals), or None
+    where a literal could hold a quote or escape, or a comment a quote (then literals cannot be
+    told apart by plain search)."""
+    if any(c in expr for c in "\\'`#") or _HELD_NAME in expr:
+        return None
+    words: list[str] = []
+
+    def hold(m: re.Match) -> str:
+        words.append(m.group(0))
+        return f'"{_HELD_NAME}{len(words) - 1}"'
+
+    held = _NAME.sub(hold, expr)
+    return (held, words) if words else None
+
+
+@lru_cache(maxsize=4_096)
+def _with_matcher_held(held: str, matcher: str) -> str | None:
+    """The rewrite of a held expression, or None unless every held word comes back once, quoted,
+    and nowhere else."""
+    out = _with_matcher(held, matcher)
+    found = sorted(int(n) for n in _HELD.findall(out))
+    if found != list(range(held.count(_HELD_NAME))) or _HELD_NAME in _HELD.sub("", out) or _HELD_NAME in matcher:
+        return None
+    return out
+
+
+def _with_matcher(expr: str, matcher: str) -> str:
     def visit(node):
         if isinstance(node, pp.VectorSelector):
             extra = pp.parse(f"x{{{matcher}}}").matchers.matchers[0]

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import copy
+import re
+from pathlib import Path
 
 import pytest
 
@@ -35,6 +37,60 @@ CASES = [
 @pytest.mark.parametrize("edit, found", [(c[1], c[2]) for c in CASES], ids=[c[0] for c in CASES])
 def test_the_round_trip_and_query_checks_catch(edit, found):
     assert any(found in p for p in check.problems(broken(edit)))
+
+
+def _renamed(doc):
+    """The dashboard with every string value but the SDK's dispatch values changed."""
+    if isinstance(doc, dict):
+        return {k: v if k in check.DISPATCH_KEYS and isinstance(v, str) else _renamed(v) for k, v in doc.items()}
+    if isinstance(doc, list):
+        return [_renamed(v) for v in doc]
+    return doc + "-x" if isinstance(doc, str) else doc
+
+
+@pytest.mark.parametrize("edit, found", [(c[1], c[2]) for c in CASES], ids=[c[0] for c in CASES])
+def test_a_twin_that_passed_the_round_trip_does_not_hide_a_loss(edit, found):
+    """The round trip runs once per shape; a loss still makes a shape of its own."""
+    check._WHOLE.clear()
+    twin = _renamed(DOC)
+    assert check.shape(twin) == check.shape(DOC) and check.problems(twin) == []
+    assert any(found in p for p in check.problems(_renamed(broken(edit))))
+
+
+@pytest.mark.parametrize("edit", [
+    lambda d: _first_panel(d).update(type="stat"),
+    lambda d: _first_panel(d)["datasource"].update(type="loki"),
+    lambda d: _first_panel(d)["targets"].append(dict(_first_panel(d)["targets"][0])),
+    lambda d: _first_panel(d).update(title=None),
+    lambda d: _first_panel(d)["gridPos"].update(h=_first_panel(d)["gridPos"]["h"] + 1),
+    lambda d: _first_panel(d).update(renamedKey=_first_panel(d).pop("title")),
+], ids=["a panel type", "a data source type", "one query more", "a string become null", "a number",
+        "a key renamed"])
+def test_what_the_round_trip_depends_on_changes_the_shape(edit):
+    assert check.shape(broken(edit)) != check.shape(DOC)
+
+
+def test_the_sdk_chooses_classes_by_the_dispatch_keys_only():
+    """The shape keeps the string values the SDK's decoders branch on: every other string they carry
+    through. Fails when an SDK upgrade branches on another key, or compares a value."""
+    import grafana_foundation_sdk
+
+    sdk = Path(grafana_foundation_sdk.__file__).parent
+    branched, compared = set(), []
+    keys = "|".join(check.DISPATCH_KEYS)
+    dispatch_read = rf'(?:\.get\("(?:{keys})", ""\)|\["(?:{keys})"\]) *(?:==|!=) *""'
+    for source in [*sdk.glob("models/*.py"), *sdk.glob("cog/*.py")]:
+        text = source.read_text()
+        for chain in re.findall(r'(?:decoding_map_\w+(?:\.get\(|\[)|panelcfg_config\()(?:item|data)((?:(?:\.get\(|\[)"\w+"\]?)+)', text):
+            branched.add(re.findall(r'"(\w+)"', chain)[-1])    # the key whose value is looked up
+        branched |= set(re.findall(r'(?:data|json)\["datasource"\](?:\.get\(|\[)"(\w+)"', text))
+        for line in text.splitlines():
+            code = re.sub(dispatch_read, "", line.split("#", 1)[0])
+            if re.search(r'(?:==|!=) *"|" *(?:==|!=)| or "', code) and not re.fullmatch(r'\s*\w+ = "[^"]*"\s*', code) \
+                    and "dataquery_type_hint" not in code:
+                compared.append(line.strip())
+    assert branched == set(check.DISPATCH_KEYS)
+    assert compared == []
 
 
 @pytest.mark.skipif(not SCHEMAS.is_dir(), reason="../shared/grafana-schemas is absent")
