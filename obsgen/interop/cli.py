@@ -27,7 +27,8 @@ def _read(kind: str, src: Path, period: str | None, windows: Path | None = None)
         if windows is not None:
             docs = source.load_documents(windows, shown=str(windows))
             if len(docs) != 1:
-                raise source.ImportProblem(source.Site(str(windows), 0), "file", "", "must hold one AlertWindows document")
+                where = docs[1].site if docs else source.Site(str(windows), 0)
+                raise source.ImportProblem(where, "file", "", "must hold one AlertWindows document")
             period, rows = sloth.alert_windows(docs[0])
         for node in nodes:
             items += sloth.convert(node, period=period or "30d", windows=rows)

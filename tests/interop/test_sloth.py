@@ -139,6 +139,7 @@ BAD_WINDOWS = [
     ("a budget share over 100%", WINDOWS_SPEC.replace("errorBudgetPercent: 2,", "errorBudgetPercent: 120,"), ":6:",
      "errorBudgetPercent"),
     ("another kind", WINDOWS_SPEC.replace("AlertWindows", "PrometheusServiceLevel"), ":2:", "kind"),
+    ("two documents", WINDOWS_SPEC + "---\n" + WINDOWS_SPEC, ":12:", "one AlertWindows document"),
 ]
 
 
