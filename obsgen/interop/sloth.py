@@ -56,9 +56,9 @@ def convert(node: Node, period: str = "30d", windows: tuple[BurnWindow, ...] | N
     """Every SLO of one Sloth document; ImportProblem at the first field obsgen cannot map.
     `windows`: the burn rows of a Sloth AlertWindows document (alert_windows), else the workbook's."""
     top = Doc(node, "sloth spec")
-    if top.get("kind") == WINDOWS_KIND:
-        top.fail("kind", f"is Sloth's {WINDOWS_KIND} (burn windows, no SLO): give it with --windows")
     kind = top.get("kind")
+    if kind == WINDOWS_KIND:
+        top.fail("kind", f"is Sloth's {WINDOWS_KIND} (burn windows, no SLO): give it with --windows")
     if kind in (CRD_KIND, MANAGED_KIND):
         top.only({"apiVersion", "kind", "metadata", "spec", "status"})
         if top.get("apiVersion") != CRD_API:
@@ -209,7 +209,6 @@ def _alerting(doc: Doc, keys: dict, notes: list[Note], policy: tuple[BurnWindow,
     return tuple(kept), runbook, _label_sources(doc, "labels")
 
 
-
 def alert_windows(node: Node) -> tuple[str, tuple[BurnWindow, ...]]:
     """Sloth's `AlertWindows` document (slok/sloth pkg/prometheus/alertwindows/v1): the SLO period
     and its four burn rows. A row spending P% of the period's budget in its long window alerts at
@@ -223,6 +222,7 @@ def alert_windows(node: Node) -> tuple[str, tuple[BurnWindow, ...]]:
     spec = top.sub("spec", required=True)
     spec.only({"sloPeriod", "page", "ticket"})
     period = _duration(spec, "sloPeriod")
+    hours = lambda text: duration.seconds(text) / 3600
     rows = []
     for tier, speed, severity in _WINDOW_ROWS:
         row = spec.sub(tier, required=True).sub(speed, required=True)
@@ -233,7 +233,6 @@ def alert_windows(node: Node) -> tuple[str, tuple[BurnWindow, ...]]:
         short, long = _duration(row, "shortWindow"), _duration(row, "longWindow")
         if duration.seconds(short) >= duration.seconds(long):
             row.fail("shortWindow", f"{short} must be shorter than longWindow {long}")
-        hours = lambda text: duration.seconds(text) / 3600
         factor = percent * hours(period) / 100 / hours(long)
         rows.append(BurnWindow(tier, long=long, short=short, factor=factor, severity=severity, period=period))
     return period, tuple(rows)
