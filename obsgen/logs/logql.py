@@ -16,20 +16,24 @@ class LogQLError(ValueError):
 
 @dataclass(frozen=True)
 class _Tok:
-    kind: str   # STR NUM DUR BYTES ID OP FLAG EOF
+    kind: str   # STR NUM DUR BYTES RANGE ID OP FLAG EOF
     text: str
     at: int
     value: str = ""
 
 
 _OPS = ("|=", "|~", "|>", "!=", "!~", "!>", "=~", "==", ">=", "<=",
-        "|", "=", ">", "<", "+", "-", "*", "/", "%", "^", "{", "}", "(", ")", "[", "]", ",")
+        "|", "=", ">", "<", "+", "-", "*", "/", "%", "^", "{", "}", "(", ")", "]", ",")
 _SPACE = re.compile(r"(?:\s+|#[^\n]*)+")
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_NUMBER = re.compile(r"(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?(?![A-Za-z0-9_.])")
-_WORD = re.compile(r"(?:\d+(?:\.\d*)?|\.\d+)[A-Za-zµ0-9_.]*")
-_DURATION = re.compile(r"(?:(?:\d+(?:\.\d+)?|\.\d+)(?:ns|us|µs|ms|s|m|h|d|w|y))+")
-_BYTES = re.compile(r"(?:\d+(?:\.\d+)?)(?:b|kb|kib|mb|mib|gb|gib|tb|tib|pb|pib|eb|eib)", re.I)
+_NUMBER = re.compile(r"(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+# Loki's lexer (pkg/logql/syntax/lex.go): after a number it takes the longest run of duration
+# characters, then of size characters, and keeps it when it parses; else the number stands alone.
+_DURATION_RUN = re.compile(r"[0-9.nuµmshdwy]+")
+_BYTES_RUN = re.compile(r"[0-9.BikKMGTP]+")
+_PROM_DURATION = re.compile(r"(?=.)(?:\d+y)?(?:\d+w)?(?:\d+d)?(?:\d+h)?(?:\d+m)?(?:\d+s)?(?:\d+ms)?")
+_GO_DURATION = re.compile(r"(?:(?:\d+\.?\d*|\.\d+)(?:ns|us|µs|ms|s|m|h))+")
+_BYTES = re.compile(r"(?:\d+(?:\.\d*)?|\.\d+)(?:b|kb|kib|mb|mib|gb|gib|tb|tib|pb|pib)?", re.I)
 # Go string escapes (strconv.Unquote): Loki unquotes every "..." string.
 _GO_STRING = re.compile(r'"(?:[^"\\\n]|\\(?:[abfnrtv\\"]|x[0-9A-Fa-f]{2}|[0-7]{3}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}))*"')
 _GO_ESCAPE = re.compile(r'\\(?:([abfnrtv\\"])|x([0-9A-Fa-f]{2})|([0-7]{3})|u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8}))')
@@ -45,6 +49,10 @@ def _unquote(body: str) -> str:
                 return chr(int(m.group(group), base))
         raise AssertionError(m.group(0))
     return _GO_ESCAPE.sub(one, body)
+
+
+def _duration(text: str) -> bool:
+    return bool(_PROM_DURATION.fullmatch(text) or _GO_DURATION.fullmatch(text))
 
 
 def _lex(src: str) -> list[_Tok]:
@@ -70,21 +78,28 @@ def _lex(src: str) -> list[_Tok]:
             out.append(_Tok("STR", m.group(0), at, m.group(0)[1:-1]))
         elif ch.isdigit() or (ch == "." and src[at + 1:at + 2].isdigit()):
             m = _NUMBER.match(src, at)
-            if m:
-                out.append(_Tok("NUM", m.group(0), at))
-            else:
-                m = _WORD.match(src, at)
-                word = m.group(0)
-                kind = "DUR" if _DURATION.fullmatch(word) else "BYTES" if _BYTES.fullmatch(word) else None
-                if kind is None:
-                    raise LogQLError(f"{word!r} at {at + 1} is neither a number, a duration nor a size")
-                out.append(_Tok(kind, word, at))
+            kind = "NUM"
+            for run, parses, unit in ((_DURATION_RUN, _duration, "DUR"), (_BYTES_RUN, _BYTES.fullmatch, "BYTES")):
+                more = run.match(src, m.end())
+                if more and parses(m.group(0) + more.group(0)):
+                    m, kind = re.compile(r".*", re.S).match(src, at, more.end()), unit
+                    break
+            out.append(_Tok(kind, m.group(0), at))
+        elif ch == "[":
+            end = src.find("]", at)
+            if end < 0:
+                raise LogQLError(f"missing closing ']' in duration at {at + 1}")
+            if not _PROM_DURATION.fullmatch(src[at + 1:end]):
+                raise LogQLError(f"{src[at + 1:end]!r} at {at + 2} is not a range duration such as 5m")
+            m = re.compile(r".*", re.S).match(src, at, end + 1)
+            out.append(_Tok("RANGE", m.group(0), at))
         elif src.startswith("--", at) and _IDENT.match(src, at + 2):
             m = re.compile(r"--[A-Za-z_][A-Za-z0-9_-]*").match(src, at)
             out.append(_Tok("FLAG", m.group(0), at))
         elif _IDENT.match(src, at):
             m = _IDENT.match(src, at)
-            out.append(_Tok("ID", m.group(0), at))
+            word = m.group(0).lower() if m.group(0).lower() in _ANY_CASE else m.group(0)
+            out.append(_Tok("ID", word, at))
         else:
             op = next((o for o in _OPS if src.startswith(o, at)), None)
             if op is None:
@@ -108,6 +123,11 @@ VECTOR_OPS = frozenset({"sum", "avg", "count", "max", "min", "stddev", "stdvar",
 KEYWORDS = frozenset({"bool", "decolorize", "drop", "group_left", "group_right", "ignoring", "json", "keep",
                       "label_format", "label_replace", "line_format", "logfmt", "offset", "on", "pattern", "regexp",
                       "unpack", "unwrap", "vector"})
+# Words Loki's lexer always makes tokens (lex.go `tokens`), so never an IDENTIFIER; the grammar lets them be labels.
+LOKI_KEYWORDS = frozenset({"by", "without", "and", "or", "unless", "ip", "variants", "of"})
+# Words both Loki and Grafana's grammar take in any case (SUM, By, JSON); range aggregations, unwrap
+# conversions and ip the grammar takes in lower case only.
+_ANY_CASE = VECTOR_OPS | KEYWORDS | (LOKI_KEYWORDS - {"ip"}) | {"label_replace", "vector", "unwrap"}
 _WITH_PARAM = frozenset({"topk", "bottomk", "approx_topk"})
 _BINARY = {"or": 1, "and": 2, "unless": 2, "==": 3, "!=": 3, ">": 3, ">=": 3, "<": 3, "<=": 3,
            "+": 4, "-": 4, "*": 5, "/": 5, "%": 5, "^": 6}
@@ -163,7 +183,7 @@ class _Parser:
         return t
 
     def label_name(self, what: str) -> _Tok:
-        if self.tok.kind == "ID" and self.tok.text in KEYWORDS:
+        if self.tok.kind == "ID" and self.tok.text in KEYWORDS | LOKI_KEYWORDS:
             self.fail(f"expected {what} ({self.tok.text} is a LogQL keyword)")
         return self.need("ID", what=what)
 
@@ -191,11 +211,11 @@ class _Parser:
                 raise LogQLError(f"bool is only for comparison operators, not {op!r}")
             if self.tok.kind == "ID" and self.tok.text in ("on", "ignoring"):
                 self.i += 1
-                self.labels(keywords_too=True)
+                self.labels()
                 if self.tok.kind == "ID" and self.tok.text in ("group_left", "group_right"):
                     self.i += 1
                     if self.tok.kind == "OP" and self.tok.text == "(":
-                        self.labels(keywords_too=True)
+                        self.labels()
             right = self.expr(_BINARY[op] + (0 if op == "^" else 1))
             if "log" in (left, right):
                 raise LogQLError(f"{op!r} joins a log query: binary operators take metric queries and numbers")
@@ -260,25 +280,34 @@ class _Parser:
         return "metric"
 
     def log_range(self) -> bool:
-        """selector [pipeline] [range [offset]] ..., or `(` selector [pipeline] `)` range [offset]."""
+        """Loki's logRangeExpr: selector [pipeline] [unwrap] range [offset], selector range [offset]
+        [pipeline] [unwrap], `(` selector [pipeline] [unwrap] `)` range [offset], or one of them in
+        parentheses."""
         if self.tok.kind == "OP" and self.tok.text == "(":
             self.i += 1
-            unwrap = self.log_expr()
+            if self.tok.kind == "OP" and self.tok.text == "(":
+                unwrap = self.log_range()
+                self.need("OP", ")")
+                return unwrap
+            self.selector()
+            unwrap = self.pipeline()
+            if self.tok.kind == "RANGE":
+                unwrap = self.range_then_pipeline(unwrap)
+                self.need("OP", ")")
+                return unwrap
             self.need("OP", ")")
             self.range()
             return unwrap
         self.selector()
-        before = self.tok.kind == "OP" and self.tok.text != "["
-        unwrap = self.pipeline() if before else False
+        return self.range_then_pipeline(self.pipeline())
+
+    def range_then_pipeline(self, unwrap: bool) -> bool:
+        piped = self.toks[self.i - 1].text != "}"
         self.range()
-        if not before:
-            unwrap = self.pipeline()
-        return unwrap
+        return unwrap if piped else self.pipeline()
 
     def range(self) -> None:
-        self.need("OP", "[", "a range such as [5m]")
-        self.need("DUR", what="a duration such as 5m")
-        self.need("OP", "]")
+        self.need("RANGE", what="a range such as [5m]")
         if self.is_word("offset"):
             self.i += 1
             self.take("OP", "-")
@@ -320,18 +349,13 @@ class _Parser:
         _regex(args[3])
         return "metric"
 
-    def labels(self, keywords_too: bool = False) -> None:
-        """(a, b): keywords are label names too in on/ignoring/group_* lists, not in by/without."""
+    def labels(self) -> None:
         self.need("OP", "(")
         if self.take("OP", ")"):
             return
-        while True:
-            if keywords_too:
-                self.need("ID", what="a label name")
-            else:
-                self.label_name("a label name")
-            if not self.take("OP", ","):
-                break
+        self.label_name("a label name")
+        while self.take("OP", ","):
+            self.label_name("a label name")
         self.need("OP", ")")
 
     # --- log queries -------------------------------------------------------------------------
@@ -368,6 +392,8 @@ class _Parser:
         unwrap = False
         while self.tok.kind == "OP" and (self.tok.text == "|" or self.tok.text in _LINE_FILTERS):
             if self.tok.text != "|":
+                if unwrap:
+                    self.fail("expected only label filters after unwrap")
                 self.line_filter()
                 continue
             self.i += 1
@@ -482,7 +508,10 @@ class _Parser:
     def label_filter_and(self) -> None:
         self.label_filter_atom()
         while True:
-            if not (self.take("ID", "and") or self.take("OP", ",")):
+            # Loki's grammar joins two label filters side by side with `and` too (`labelFilter labelFilter`).
+            joined = self.take("ID", "and") or self.take("OP", ",")
+            if not (joined or self.tok.kind == "ID" and self.tok.text not in ("or", "offset")
+                    or self.tok.kind == "OP" and self.tok.text == "("):
                 return
             self.label_filter_atom()
 
