@@ -1,5 +1,5 @@
-"""A recursive-descent parser of LogQL as Loki's parser takes it (pkg/logql/syntax/expr.y and the
-checks Loki runs after parsing), so that `obsgen build` refuses a broken query with Python alone.
+"""A recursive-descent parser of LogQL as Loki takes it (its lexer and grammar, pkg/logql/syntax/lex.go
+and syntax.y, and the checks it runs after parsing), so that `obsgen build` refuses a broken query with Python alone.
 `problem(query)` is None for a query Loki accepts, else why not. tests/pipelines/test_logql_parser.py
 holds it against Grafana's own grammar (@grafana/lezer-logql) on a corpus of valid and invalid queries."""
 from __future__ import annotations
@@ -26,6 +26,7 @@ _OPS = ("|=", "|~", "|>", "!=", "!~", "!>", "=~", "==", ">=", "<=",
         "|", "=", ">", "<", "+", "-", "*", "/", "%", "^", "{", "}", "(", ")", "]", ",")
 _SPACE = re.compile(r"(?:\s+|#[^\n]*)+")
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_FLAG = re.compile(r"--[A-Za-z_][A-Za-z0-9_-]*")
 _NUMBER = re.compile(r"(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 # Loki's lexer (pkg/logql/syntax/lex.go): after a number it takes the longest run of duration
 # characters, then of size characters, and keeps it when it parses; else the number stands alone.
@@ -59,54 +60,55 @@ def _lex(src: str) -> list[_Tok]:
     out, at = [], 0
     while True:
         m = _SPACE.match(src, at)
-        if m:
-            at = m.end()
+        at = m.end() if m else at
         if at >= len(src):
             out.append(_Tok("EOF", "", at))
             return out
-        ch = src[at]
-        if ch == '"':
-            m = _GO_STRING.match(src, at)
-            if not m:
-                raise LogQLError(f"unterminated string or invalid escape at {at + 1}")
-            out.append(_Tok("STR", m.group(0), at, _unquote(m.group(0)[1:-1])))
-        elif ch == "`":
-            end = src.find("`", at + 1)
-            if end < 0:
-                raise LogQLError(f"unterminated string at {at + 1}")
-            m = re.compile(r".*", re.S).match(src, at, end + 1)
-            out.append(_Tok("STR", m.group(0), at, m.group(0)[1:-1]))
-        elif ch.isdigit() or (ch == "." and src[at + 1:at + 2].isdigit()):
-            m = _NUMBER.match(src, at)
-            kind = "NUM"
-            for run, parses, unit in ((_DURATION_RUN, _duration, "DUR"), (_BYTES_RUN, _BYTES.fullmatch, "BYTES")):
-                more = run.match(src, m.end())
-                if more and parses(m.group(0) + more.group(0)):
-                    m, kind = re.compile(r".*", re.S).match(src, at, more.end()), unit
-                    break
-            out.append(_Tok(kind, m.group(0), at))
-        elif ch == "[":
-            end = src.find("]", at)
-            if end < 0:
-                raise LogQLError(f"missing closing ']' in duration at {at + 1}")
-            if not _PROM_DURATION.fullmatch(src[at + 1:end]):
-                raise LogQLError(f"{src[at + 1:end]!r} at {at + 2} is not a range duration such as 5m")
-            m = re.compile(r".*", re.S).match(src, at, end + 1)
-            out.append(_Tok("RANGE", m.group(0), at))
-        elif src.startswith("--", at) and _IDENT.match(src, at + 2):
-            m = re.compile(r"--[A-Za-z_][A-Za-z0-9_-]*").match(src, at)
-            out.append(_Tok("FLAG", m.group(0), at))
-        elif _IDENT.match(src, at):
-            m = _IDENT.match(src, at)
-            word = m.group(0).lower() if m.group(0).lower() in _ANY_CASE else m.group(0)
-            out.append(_Tok("ID", word, at))
-        else:
-            op = next((o for o in _OPS if src.startswith(o, at)), None)
-            if op is None:
-                raise LogQLError(f"unexpected character {ch!r} at {at + 1}")
-            out.append(_Tok("OP", op, at))
-            m = None
-        at = m.end() if m else at + len(op)
+        kind, end, value = _token(src, at)
+        text = src[at:end]
+        if kind == "ID" and text.lower() in _ANY_CASE:
+            text = text.lower()
+        out.append(_Tok(kind, text, at, value))
+        at = end
+
+
+def _token(src: str, at: int) -> tuple[str, int, str]:
+    """(kind, end, unquoted value of a string) of the token at `at`."""
+    ch = src[at]
+    if ch == '"':
+        m = _GO_STRING.match(src, at)
+        if not m:
+            raise LogQLError(f"unterminated string or invalid escape at {at + 1}")
+        return "STR", m.end(), _unquote(m.group(0)[1:-1])
+    if ch == "`":
+        end = src.find("`", at + 1)
+        if end < 0:
+            raise LogQLError(f"unterminated string at {at + 1}")
+        return "STR", end + 1, src[at + 1:end]
+    if ch.isdigit() or (ch == "." and src[at + 1:at + 2].isdigit()):
+        number = _NUMBER.match(src, at)
+        for run, parses, kind in ((_DURATION_RUN, _duration, "DUR"), (_BYTES_RUN, _BYTES.fullmatch, "BYTES")):
+            more = run.match(src, number.end())
+            if more and parses(number.group(0) + more.group(0)):
+                return kind, more.end(), ""
+        return "NUM", number.end(), ""
+    if ch == "[":
+        end = src.find("]", at)
+        if end < 0:
+            raise LogQLError(f"missing closing ']' in duration at {at + 1}")
+        if not _PROM_DURATION.fullmatch(src[at + 1:end]):
+            raise LogQLError(f"{src[at + 1:end]!r} at {at + 2} is not a range duration such as 5m")
+        return "RANGE", end + 1, ""
+    flag = _FLAG.match(src, at)
+    if flag:
+        return "FLAG", flag.end(), ""
+    ident = _IDENT.match(src, at)
+    if ident:
+        return "ID", ident.end(), ""
+    op = next((o for o in _OPS if src.startswith(o, at)), None)
+    if op is None:
+        raise LogQLError(f"unexpected character {ch!r} at {at + 1}")
+    return "OP", at + len(op), ""
 
 
 RANGE_OPS = frozenset({"count_over_time", "rate", "rate_counter", "bytes_over_time", "bytes_rate", "absent_over_time",
