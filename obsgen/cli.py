@@ -116,13 +116,14 @@ def test_cmd(root: Path, out: Path | None, prometheus_version: str | None):
     ok = True
     from obsgen import amtool
 
-    from obsgen import shape_check
+    from obsgen import region_alike, shape_check
 
     am_configs, am_tests = amtool.config_files(out), amtool.route_test_files(out)
     click.echo(f"promtool of Prometheus {version}: {promtool_bin}")
     progress = Progress("obsgen test")
     listed = 0
     rest = sorted(set(rules) - promtool.named_by_configs(promtool.config_files(out)))
+    to_run, proven_by = region_alike.group(tests)
 
     def shapes():
         nonlocal listed
@@ -132,7 +133,7 @@ def test_cmd(root: Path, out: Path | None, prometheus_version: str | None):
     steps = (lambda: promtool.check_config(promtool.config_files(out), version=version),
              lambda: promtool.check_rules(rest, version=version) if rest else None,
              shapes,
-             lambda: promtool.test_rules(tests, version=version, progress=progress.step) if tests else None,
+             lambda: promtool.test_rules(to_run, version=version, progress=progress.step) if to_run else None,
              lambda: amtool.check_config(am_configs) if am_configs else None,
              lambda: amtool.test_routes(am_tests) if am_tests else None)
     for step in steps:
@@ -145,7 +146,12 @@ def test_cmd(root: Path, out: Path | None, prometheus_version: str | None):
         progress.step(f"{result.step} {status}")
         if not result.ok:
             click.echo(result.output)
-    click.echo(f"{len(rules)} rule files checked, {len(tests)} unit-test files run")
+    click.echo(f"{len(rules)} rule files checked, {len(to_run)} unit-test files run")
+    if proven_by:
+        click.echo(f"{len(proven_by)} unit-test files proven by the run of another region's file that is the same "
+                   "up to the region's name:")
+        for file, by in sorted(proven_by.items()):
+            click.echo(f"  {file.relative_to(out)} by {by.relative_to(out)}")
     if listed:
         click.echo(f"{listed} SLOs proven by the proof of their shape ({names.SLO_SHAPES_INDEX} in each region)")
     click.echo(f"{len(am_configs)} Alertmanager configs checked, {len(am_tests)} route-test files run")
