@@ -143,13 +143,19 @@ BAD_WINDOWS = [
 ]
 
 
-@pytest.mark.parametrize("text,where,words", [c[1:] for c in BAD_WINDOWS], ids=[c[0] for c in BAD_WINDOWS])
-def test_bad_alert_windows_are_one_line_naming_file_line_and_field_exit_2_and_nothing_written(tmp_path, text, where, words):
+def _import_with_windows(tmp_path, text: str):
+    """`obsgen import sloth getting-started.yml --windows w.yaml`: (result, the --out file, w.yaml)."""
     windows = tmp_path / "w.yaml"
     windows.write_text(text)
     out = tmp_path / "out.py"
     result = CliRunner().invoke(main, ["import", "sloth", str(DATA / "getting-started.yml"), "--windows", str(windows),
                                        "--out", str(out)])
+    return result, out, windows
+
+
+@pytest.mark.parametrize("text,where,words", [c[1:] for c in BAD_WINDOWS], ids=[c[0] for c in BAD_WINDOWS])
+def test_bad_alert_windows_are_one_line_naming_file_line_and_field_exit_2_and_nothing_written(tmp_path, text, where, words):
+    result, out, _ = _import_with_windows(tmp_path, text)
     assert result.exit_code == 2, result.output
     lines = [line for line in result.stderr.splitlines() if line.startswith("error:")]
     assert len(lines) == 1 and f"w.yaml{where}" in lines[0] and words in lines[0], result.stderr
@@ -157,11 +163,7 @@ def test_bad_alert_windows_are_one_line_naming_file_line_and_field_exit_2_and_no
 
 
 def test_the_workbooks_own_windows_given_as_alert_windows_import_as_the_default_policy(tmp_path):
-    windows = tmp_path / "w.yaml"
-    windows.write_text(WINDOWS_SPEC)
-    out = tmp_path / "out.py"
-    result = CliRunner().invoke(main, ["import", "sloth", str(DATA / "getting-started.yml"), "--windows", str(windows),
-                                       "--out", str(out)])
+    result, out, windows = _import_with_windows(tmp_path, WINDOWS_SPEC)
     assert result.exit_code == 0, result.output
     [slo] = emit.load_back(out.read_text(), str(out))
     assert slo.alerting is None   # the default policy: the rows equal the workbook's, factor for factor
