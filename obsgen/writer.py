@@ -13,6 +13,7 @@ import ctypes.util
 import fcntl
 import os
 import shutil
+import stat
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -177,7 +178,8 @@ def _write_locked(out: Path, tree: dict[str, bytes], on_file, on_step) -> None:
             if target.parent not in made:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 made.add(target.parent)
-            target.write_bytes(data)
+            if not _link_unchanged(out / path, target, data):
+                target.write_bytes(data)
             if on_file is not None:
                 on_file(path)
         _sync(staging)
@@ -192,6 +194,22 @@ def _write_locked(out: Path, tree: dict[str, bytes], on_file, on_step) -> None:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def _link_unchanged(old: Path, target: Path, data: bytes) -> bool:
+    """Stage a file whose bytes the current tree already holds as a hard link to it: nothing is
+    written or synced again, and removing the old tree after the swap frees nothing. Only plain
+    files obsgen wrote (the tree is checked as obsgen's before this) with the same bytes."""
+    try:
+        st = os.lstat(old)
+        if not stat.S_ISREG(st.st_mode) or st.st_size != len(data) or st.st_nlink != 1:
+            return False
+        if old.read_bytes() != data:
+            return False
+        os.link(old, target)
+        return True
+    except OSError:
+        return False
 
 
 def _umask() -> int:

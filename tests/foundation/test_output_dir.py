@@ -124,11 +124,27 @@ def test_a_filesystem_failure_is_one_line_and_the_old_tree_stays(tmp_path, monke
     def fail(self, data):
         raise OSError(code, os.strerror(code), str(self))
 
+    def no_link(src, dst, *args, **kwargs):
+        raise OSError(code, os.strerror(code), str(dst))
+
     monkeypatch.setattr(Path, "write_bytes", fail)
+    monkeypatch.setattr(os, "link", no_link)   # else an unchanged rebuild links, writing nothing
     one_line_error(build(root), "cannot write", os.strerror(code))
     monkeypatch.undo()
     assert snapshot(root / "generated") == before
     assert not list(tmp_path.glob(".generated.new-*"))
+
+
+def test_a_rebuild_of_the_same_definitions_links_every_file_instead_of_writing_it_again(tmp_path):
+    root = write_estate(tmp_path)
+    assert build(root).exit_code == 0
+    inodes = {p: p.stat().st_ino for p in (root / "generated").rglob("*") if p.is_file()}
+    assert build(root).exit_code == 0
+    after = {p: p.stat() for p in (root / "generated").rglob("*") if p.is_file()}
+    assert set(after) == set(inodes)
+    linked = [p for p, st in after.items() if st.st_ino == inodes[p]]
+    assert linked and all(st.st_nlink == 1 for st in after.values()), "the old tree's names are gone"
+    assert len(linked) == len(inodes)
 
 
 def test_generated_is_readable_by_everyone_the_umask_allows(tmp_path):
