@@ -14,8 +14,9 @@ from pathlib import Path
 
 import yaml
 
+from obsgen.slo.shapes import LITERAL, unquote
+
 _TOKEN = "\x00region\x00"
-_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
 _REGEX_META = re.compile(r"[.*+?()\[\]{}|^$\\]")
 
 
@@ -51,12 +52,12 @@ def key(test_file: Path) -> tuple[str, ...] | None:
 def _names_told_apart(texts: tuple[str, ...], regions: list[str]) -> bool:
     names = [s for r in regions for s in _spellings(r)]
     for text in texts:
-        for literal in _STRING.findall(text):
-            if _TOKEN in literal or not _REGEX_META.search(literal):
+        for quoted in LITERAL.findall(text):
+            if _TOKEN in quoted or not _REGEX_META.search(quoted[1:-1]):
                 continue
             try:
-                pattern = re.compile(literal)
-            except re.error:
+                pattern = re.compile(unquote(quoted))
+            except (ValueError, re.error):
                 return True
             if len({bool(pattern.fullmatch(n)) for n in names}) > 1:
                 return True

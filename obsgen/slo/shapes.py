@@ -26,7 +26,7 @@ from obsgen.model import SLO, Region
 from obsgen.slo import alerts
 
 _TOKEN = re.compile(r"[A-Za-z0-9_-]+")
-_LITERAL = re.compile(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'|`[^`]*`')
+LITERAL = re.compile(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'|`[^`]*`')
 _DOUBLE = re.compile(r'"[^"]*"')
 _EQUALS = re.compile(r'(?<![!=~])=\s*("(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\')')
 # Fields of an SLO that are its names or plain text: not part of its shape (annotations, which
@@ -60,7 +60,7 @@ class _Abstraction:
 
     def text(self, value: str) -> str:
         if "\\" in value or "'" in value or "`" in value:
-            return _LITERAL.sub(self.literal, value)
+            return LITERAL.sub(self.literal, value)
         # Only double-quoted literals without escapes: each `"word"` is a whole literal (the text
         # parses), so plain replacing does what the literal-by-literal pass above does, faster.
         for t, i in self.index.items():
@@ -77,14 +77,14 @@ class _Abstraction:
         out = []
         for text in sorted(self.kept):
             try:
-                pattern = re.compile(_unquote(text))
+                pattern = re.compile(unquote(text))
             except (ValueError, re.error):   # not read here: the shape keeps its own names
                 return [["names", sorted(self.index)]]
             out.append([text, [pattern.fullmatch(t) is not None for t in self.index]])
         return out
 
 
-def _unquote(text: str) -> str:
+def unquote(text: str) -> str:
     """A PromQL string literal's value: raw in backticks, else its escapes read as JSON reads them
     (those Go has and JSON lacks raise ValueError)."""
     body = text[1:-1]
@@ -100,7 +100,7 @@ def _definition(slo: SLO, region: Region, ab: _Abstraction) -> list:
         if dataclasses.is_dataclass(value):
             return [type(value).__name__, *[[f.name, of(getattr(value, f.name))] for f in dataclasses.fields(value)]]
         if isinstance(value, str):
-            return ab.text(value) if _LITERAL.search(value) else ab.value(value)
+            return ab.text(value) if LITERAL.search(value) else ab.value(value)
         if isinstance(value, (tuple, list)):
             return [of(v) for v in value]
         return repr(value)

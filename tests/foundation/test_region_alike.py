@@ -32,11 +32,13 @@ def _tree(root: Path, regions: dict[str, str]) -> list[Path]:
     ({"us-east": "", "eu-west": "", "ap-southeast": ""}, 1),
     ({"us-east": ', job="a"', "eu-west": ""}, 2),                         # one region's rule edited
     ({"us-east": ', zone=~"us-.*"', "eu-west": ', zone=~"us-.*"'}, 2),   # a regex matching one name only
+    ({"us-east": ", zone=~'us-.*'", "eu-west": ", zone=~'us-.*'"}, 2),   # the same, single-quoted
     ({"us-east": ', zone=~".+"', "eu-west": ', zone=~".+"'}, 1),         # a regex matching both
     ({"us-east": ', zone="us-east-1"', "eu-west": ', zone="eu-west-1"'}, 2),  # a longer word kept whole
     ({"us-east": ', zone=~"(["', "eu-west": ', zone=~"(["'}, 2),          # a string no regex engine reads
 ], ids=["the same up to the name: one run", "an edited rule runs on its own",
-        "a regex that tells the names apart runs each", "a regex matching both names runs once",
+        "a regex that tells the names apart runs each",
+        "a single-quoted regex that tells them apart runs each", "a regex matching both names runs once",
         "a name inside a longer word is not renamed", "an unreadable regex runs each"])
 def test_files_alike_up_to_the_region_name_run_once(tmp_path, regions, runs):
     files = _tree(tmp_path, regions)
