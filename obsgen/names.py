@@ -213,10 +213,6 @@ WATCHDOG_ALERT = "Watchdog"          # always firing: its silence is what a dead
 TEAM = "team"
 
 
-def thanos_file(name: str) -> str:
-    return f"thanos/{name}"
-
-
 def thanos_unit(component: str) -> str:
     return f"thanos/thanos-{component}.service"
 
@@ -234,10 +230,6 @@ PROMETHEUS_FILE_SD_DIR = "/etc/prometheus/file_sd"     # assumed: where service 
 PROMETHEUS_DATA_DIR = "/var/lib/prometheus"             # assumed
 THANOS_DATA_DIR = "/var/lib/thanos"                     # assumed
 DEPLOY_DIR = "/etc/obsgen"                              # assumed: where generated/<dir>/ is installed
-
-
-def am_team_receiver(team: str) -> str:
-    return f"team-{team}"
 
 
 AM_DEADMANS_SWITCH = "deadmans-switch"

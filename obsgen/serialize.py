@@ -53,7 +53,3 @@ def to_json(doc) -> bytes:
 
 def stdlib_json(doc) -> str:
     return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False)
-
-
-def to_text(text: str, comment_prefix: str = "#") -> bytes:
-    return f"{comment_prefix} {names.HEADER}\n{text.rstrip()}\n".encode()

@@ -231,6 +231,3 @@ class Evaluation:
     @property
     def at_iso(self) -> str:
         return iso(self.at)
-
-    def of_decision(self, decision: Decision) -> tuple[SLOResult, ...]:
-        return tuple(r for r in self.results if r.decision == decision)

@@ -46,12 +46,6 @@ _CAMEL = {"error_query": "errorQuery", "total_query": "totalQuery", "error_ratio
 TIERS = {"page_alert": "page", "ticket_alert": "ticket"}
 
 
-def is_sloth(node: Node) -> bool:
-    value = node.value if isinstance(node.value, dict) else {}
-    version, kind = value.get("version"), value.get("kind")
-    return (version is not None and version.value == SPEC_VERSION) or (kind is not None and kind.value in (CRD_KIND, MANAGED_KIND))
-
-
 def convert(node: Node, period: str = "30d", windows: tuple[BurnWindow, ...] | None = None) -> list[Imported]:
     """Every SLO of one Sloth document; ImportProblem at the first field obsgen cannot map.
     `windows`: the burn rows of a Sloth AlertWindows document (alert_windows), else the workbook's."""
